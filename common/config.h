@@ -11,8 +11,9 @@
 
 /*
  * One [source NAME] section. Strings are owned by the config (heap) and
- * NULL when the key is absent. Secrets never live here: token_env names the
- * environment variable that holds the credential.
+ * NULL when the key is absent; treat them as read-only. Secrets never
+ * live here: token_env names the environment variable that holds the
+ * credential.
  */
 struct dw_source_config {
     char *name;            /* section name after "source " */
@@ -33,18 +34,21 @@ struct dw_source_config {
 };
 
 struct dw_config {
-    char *path;            /* the file it was read from */
-    char *database_url;    /* [database] url; DW_DATABASE_URL overrides */
-    char *log_level;       /* [log] level; DW_LOG_LEVEL overrides */
-    char *log_format;      /* [log] format; DW_LOG_FORMAT overrides */
-    char *report_currency; /* [analyzer] currency, default USD */
-    char *fallback_country;/* [analyzer] fallback_country, default US */
-    long k_anonymity;      /* [report] min_group, default 5 */
+    char *path;             /* the file it was read from */
+    char *database_url;     /* [database] url; DW_DATABASE_URL overrides */
+    char *log_level;        /* [log] level; DW_LOG_LEVEL overrides */
+    char *log_format;       /* [log] format; DW_LOG_FORMAT overrides */
+    char *report_currency;  /* [analyzer] currency, default USD */
+    char *fallback_country; /* [analyzer] fallback_country, default US */
+    long k_anonymity;       /* [report] min_group, default 5 */
     struct dw_source_config sources[DW_MAX_SOURCES];
     size_t n_sources;
 };
 
-/* Fills cfg with defaults; no allocation. */
+/*
+ * Fills cfg with defaults; no allocation (string defaults point at static
+ * text, which dw_config_release knows not to free).
+ */
 void dw_config_init(struct dw_config *cfg);
 
 /*

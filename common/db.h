@@ -12,7 +12,8 @@
 
 /*
  * Connects and checks the server answers; sets application_name, UTC time
- * zone, and a statement timeout of none. The URL is never logged (it may
+ * zone, and a statement timeout of none; server notices go to dw_log
+ * (WARNING at warn, others at debug). The URL is never logged (it may
  * hold a password): messages name only host/port/dbname.
  */
 enum dw_status dw_db_connect(const char *url, const char *app_name,
@@ -98,7 +99,6 @@ enum dw_status dw_copy_out(PGconn *conn, const char *copy_sql,
  * each; \N becomes a NULL pointer. Returns the field count in *n.
  * DW_ERR_PARSE when the line has more than max fields.
  */
-enum dw_status dw_copy_split(char *line, char **fields, size_t max,
-                             size_t *n);
+enum dw_status dw_copy_split(char *line, char **fields, size_t max, size_t *n);
 
 #endif

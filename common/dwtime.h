@@ -16,7 +16,8 @@
  * (a space may stand for 'T'; fractions beyond microseconds are truncated).
  * A timestamp with no zone is accepted only when naive_is_utc is true
  * (Toloka); otherwise it is DW_ERR_PARSE. A date alone ("YYYY-MM-DD") is
- * midnight UTC. Validates month/day/hour ranges and leap years.
+ * midnight UTC. Validates month/day/hour ranges and leap years; accepts
+ * 24:00:00 (end of day) and a leap second :60 (rolls over), as PostgreSQL.
  */
 enum dw_status dw_time_parse_iso(const char *s, bool naive_is_utc,
                                  int64_t *usec, struct dw_error *err);
@@ -24,7 +25,8 @@ enum dw_status dw_time_parse_iso(const char *s, bool naive_is_utc,
 /*
  * Parses epoch seconds written as text: "1700000000", "1700000745.5",
  * "1.735442939457E9". Exact for up to 6 fraction digits (after applying
- * the exponent); no double on the way.
+ * the exponent; further digits are truncated toward zero); no double on
+ * the way. DW_ERR_PARSE for garbage, DW_ERR_RANGE beyond int64 µs.
  */
 enum dw_status dw_time_parse_epoch(const char *s, int64_t *usec,
                                    struct dw_error *err);

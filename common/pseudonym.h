@@ -14,8 +14,10 @@
 
 /* Lower-hex HMAC-SHA256 of data under key, into out[DW_PSEUDONYM_HEX]. */
 enum dw_status dw_hmac_sha256_hex(const void *key, size_t key_len,
-                                  const void *data, size_t data_len,
-                                  char *out);
+                                  const void *data, size_t data_len, char *out);
+
+/* Lower-hex SHA-256 of data into out[DW_PSEUDONYM_HEX]. */
+void dw_sha256_hex(const void *data, size_t len, char *out);
 
 /* The worker key: hex HMAC-SHA256(key, platform ":" raw_id). */
 enum dw_status dw_pseudonym(const char *key, const char *platform,

@@ -270,10 +270,17 @@ CREATE TABLE dw.analysis_run (
     units_usable     bigint NOT NULL DEFAULT 0,
     status           text NOT NULL DEFAULT 'running'
                      CHECK (status IN ('running','done','failed','superseded')),
+    thresholds       jsonb,
+    error            text,
     CHECK (window_to >= window_from)
 );
+CREATE INDEX analysis_run_scope ON dw.analysis_run (window_from, window_to, vendor_id);
 COMMENT ON TABLE dw.analysis_run IS
   'One dw-analyze run: method version, thresholds, window and coverage (usable/total units).';
+COMMENT ON COLUMN dw.analysis_run.thresholds IS
+  'Snapshot {name: value} of the threshold set as the run used it (latest valid_from <= window_to).';
+COMMENT ON COLUMN dw.analysis_run.status IS
+  'running, done, failed (error says why; nothing else was kept), superseded (a later run of the same window and vendor scope replaced it; its result rows are deleted).';
 
 CREATE TABLE dw.worker_week (
     analysis_run_id   bigint NOT NULL REFERENCES dw.analysis_run ON DELETE CASCADE,
@@ -283,7 +290,7 @@ CREATE TABLE dw.worker_week (
     tz_basis          text NOT NULL CHECK (tz_basis IN ('local','utc')),
     units             integer NOT NULL,
     paid_s            bigint NOT NULL,
-    unpaid_s          bigint NOT NULL,
+    unpaid_s          bigint,
     work_s            bigint NOT NULL,
     earnings_micros   bigint NOT NULL,
     currency          char(3) NOT NULL,
@@ -293,10 +300,15 @@ CREATE TABLE dw.worker_week (
     floor_basis       text,
     min_wage_micros   bigint,
     at_or_above_min   boolean,
+    floor_currency    char(3),
+    floor_local_micros bigint,
     PRIMARY KEY (analysis_run_id, vendor_id, worker_key, week_start)
 );
 COMMENT ON TABLE dw.worker_week IS
   'Per worker, vendor and ISO week: paid and unpaid time (seconds), earnings and hourly rates in the report currency.';
+COMMENT ON COLUMN dw.worker_week.unpaid_s IS 'NULL while the method does not compute unpaid time.';
+COMMENT ON COLUMN dw.worker_week.min_wage_micros IS 'Hourly minimum wage in the report currency (floor_local_micros converted at the week''s Monday).';
+COMMENT ON COLUMN dw.worker_week.floor_local_micros IS 'Hourly minimum wage in floor_currency, made hourly with the floor''s hours_basis.';
 
 CREATE TABLE dw.vendor_period (
     analysis_run_id       bigint NOT NULL REFERENCES dw.analysis_run ON DELETE CASCADE,

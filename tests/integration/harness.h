@@ -32,7 +32,8 @@ long h_query_long(PGconn *conn, const char *sql);
 
 /*
  * Runs a program (argv[0] is a path) with extra environment entries
- * ("NAME=value", NULL-terminated, may be NULL) and returns its exit code
+ * ("NAME=value" sets, a bare "NAME" unsets; NULL-terminated, may be NULL)
+ * and returns its exit code
  * (or 128+signal). stdout and stderr are captured into *out (heap, caller
  * frees) when out is non-NULL, else inherited.
  */

@@ -1,0 +1,376 @@
+/* tests/integration/harness.c — fresh databases, dw-sim, and the programs. */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static void h_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
+__attribute__((noreturn));
+
+static void h_fail(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "harness: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+bool h_require_db(void)
+{
+    const char *url = getenv("DW_TEST_DB_URL");
+    if (url && *url)
+        return true;
+    if (getenv("CI"))
+        h_fail("DW_TEST_DB_URL is not set but CI is: integration tests "
+               "must run against PostgreSQL (use scripts/test)");
+    printf("SKIP: DW_TEST_DB_URL is not set (scripts/test sets it)\n");
+    return false;
+}
+
+static void add_param(char *out, size_t n, const char *key, const char *val)
+{
+    size_t len = strlen(out);
+    int w = snprintf(out + len, n - len, "%s%s='", len ? " " : "", key);
+    if (w < 0 || (size_t)w >= n - len)
+        h_fail("connection string too long");
+    len += (size_t)w;
+    for (const char *p = val; *p; p++) {
+        if (len + 3 >= n)
+            h_fail("connection string too long");
+        if (*p == '\'' || *p == '\\')
+            out[len++] = '\\';
+        out[len++] = *p;
+    }
+    out[len++] = '\'';
+    out[len] = '\0';
+}
+
+/* The base URL's parameters with dbname replaced, as key='value' pairs. */
+static void url_with_db(const char *dbname, char *out, size_t n)
+{
+    char *msg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(getenv("DW_TEST_DB_URL"), &msg);
+    if (!opts)
+        h_fail("DW_TEST_DB_URL does not parse: %s", msg ? msg : "?");
+    out[0] = '\0';
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val || !*o->val || strcmp(o->keyword, "dbname") == 0)
+            continue;
+        add_param(out, n, o->keyword, o->val);
+    }
+    add_param(out, n, "dbname", dbname);
+    PQconninfoFree(opts);
+}
+
+PGconn *h_connect(const char *url)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK)
+        h_fail("cannot connect: %s", PQerrorMessage(c));
+    PQclear(PQexec(c, "SET client_min_messages = warning"));
+    return c;
+}
+
+const char *h_fresh_db(const char *name)
+{
+    static char url[1024];
+    char db[128];
+    char sql[256];
+    snprintf(db, sizeof db, "dwit_%s", name);
+    for (char *p = db; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '_'))
+            h_fail("database name must be [a-z0-9_]: %s", name);
+
+    PGconn *admin = h_connect(getenv("DW_TEST_DB_URL"));
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db);
+    PGresult *r = PQexec(admin, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        h_fail("%s: %s", sql, PQerrorMessage(admin));
+    PQclear(r);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+    r = PQexec(admin, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        h_fail("%s: %s", sql, PQerrorMessage(admin));
+    PQclear(r);
+    PQfinish(admin);
+    url_with_db(db, url, sizeof url);
+    return url;
+}
+
+char *h_query_value(PGconn *conn, const char *sql)
+{
+    PGresult *r = PQexec(conn, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+        h_fail("query failed (%s): %s", sql, PQerrorMessage(conn));
+    char *v = PQgetisnull(r, 0, 0) ? NULL : strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return v;
+}
+
+long h_query_long(PGconn *conn, const char *sql)
+{
+    char *v = h_query_value(conn, sql);
+    long n = v ? strtol(v, NULL, 10) : -1;
+    free(v);
+    return n;
+}
+
+static char *read_all_fd(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        h_fail("out of memory");
+    for (;;) {
+        if (len + 1024 > cap) {
+            cap *= 2;
+            char *nb = realloc(buf, cap);
+            if (!nb)
+                h_fail("out of memory");
+            buf = nb;
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+/* "NAME=value" sets a variable in the child; a bare "NAME" unsets it. */
+static void child_env(const char *const env[])
+{
+    for (size_t i = 0; env && env[i]; i++) {
+        const char *eq = strchr(env[i], '=');
+        if (!eq) {
+            unsetenv(env[i]);
+            continue;
+        }
+        char name[256];
+        size_t n = (size_t)(eq - env[i]);
+        if (n >= sizeof name)
+            continue;
+        memcpy(name, env[i], n);
+        name[n] = '\0';
+        setenv(name, eq + 1, 1);
+    }
+}
+
+int h_run(const char *const argv[], const char *const env[], char **out)
+{
+    int fds[2] = {-1, -1};
+    if (out && pipe(fds) != 0)
+        h_fail("pipe: %s", strerror(errno));
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        h_fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (out) {
+            dup2(fds[1], 1);
+            dup2(fds[1], 2);
+            close(fds[0]);
+            close(fds[1]);
+        }
+        child_env(env);
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    if (out) {
+        close(fds[1]);
+        *out = read_all_fd(fds[0]);
+        close(fds[0]);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+void h_sim_start(struct h_sim *sim, const char *const args[])
+{
+    char path[] = "/tmp/dwsim-out-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        h_fail("mkstemp: %s", strerror(errno));
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = DW_SIM_BIN;
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    for (size_t i = 0; args && args[i] && n < 62; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        h_fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        dup2(fd, 1);
+        if (!getenv("DW_TEST_VERBOSE")) {
+            int devnull = open("/dev/null", O_WRONLY);
+            if (devnull >= 0)
+                dup2(devnull, 2);
+        }
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fd);
+    memset(sim, 0, sizeof *sim);
+    sim->pid = (int)pid;
+    for (int i = 0; i < 200; i++) {
+        FILE *f = fopen(path, "r");
+        char line[256] = "";
+        if (f) {
+            if (!fgets(line, sizeof line, f))
+                line[0] = '\0';
+            fclose(f);
+        }
+        const char *p = strstr(line, "http://127.0.0.1:");
+        if (p) {
+            sim->port = (int)strtol(p + strlen("http://127.0.0.1:"), NULL, 10);
+            snprintf(sim->base_url, sizeof sim->base_url, "http://127.0.0.1:%d",
+                     sim->port);
+            unlink(path);
+            return;
+        }
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            h_fail("dw-sim exited before listening (status %d)", status);
+        sleep_ms(50);
+    }
+    unlink(path);
+    kill(pid, SIGKILL);
+    h_fail("dw-sim did not start within 10 s");
+}
+
+void h_sim_stop(struct h_sim *sim)
+{
+    if (sim->pid <= 0)
+        return;
+    kill(sim->pid, SIGTERM);
+    int status;
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(sim->pid, &status, WNOHANG) == sim->pid) {
+            sim->pid = 0;
+            return;
+        }
+        sleep_ms(50);
+    }
+    kill(sim->pid, SIGKILL);
+    waitpid(sim->pid, &status, 0);
+    sim->pid = 0;
+}
+
+char *h_write_temp(const char *text)
+{
+    char *path = strdup("/tmp/dwit-XXXXXX");
+    if (!path)
+        h_fail("out of memory");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        h_fail("mkstemp: %s", strerror(errno));
+    size_t len = strlen(text);
+    if (write(fd, text, len) != (ssize_t)len)
+        h_fail("write %s: %s", path, strerror(errno));
+    close(fd);
+    return path;
+}
+
+/* Each query returns one text column, already in a canonical order. */
+static const char *const dump_queries[] = {
+    "SELECT format('vendor %s %s', name, country) FROM dw.vendor ORDER BY 1",
+    "SELECT format('source %s %s %s %s %s', s.name, s.platform, v.name, "
+    "s.default_country, s.default_tz) FROM dw.source s JOIN dw.vendor v "
+    "USING (vendor_id) ORDER BY 1",
+    "SELECT format('worker %s %s %s %s %s', worker_key, platform, country, "
+    "tz, tz_source) FROM dw.worker ORDER BY 1",
+    "SELECT format('task %s %s %s %s %s %s %s %s', s.name, t.external_id, "
+    "t.title, t.reward_micros, t.currency, t.estimate_s, t.max_time_s, "
+    "t.created_at) FROM dw.task t JOIN dw.source s USING (source_id) "
+    "ORDER BY 1",
+    "SELECT format('unit %s %s %s %s %s %s %s %s %s %s %s %s %s', s.name, "
+    "u.external_id, u.task_external_id, u.worker_key, u.status, "
+    "u.status_raw, u.accepted_at, u.submitted_at, u.decided_at, u.paid_at, "
+    "u.reward_micros, u.currency, u.worker_fee_micros) FROM dw.work_unit u "
+    "JOIN dw.source s USING (source_id) ORDER BY 1",
+    "SELECT format('history %s %s %s>%s %s>%s %s>%s', s.name, h.external_id, "
+    "h.old_status, h.new_status, h.old_reward_micros, h.new_reward_micros, "
+    "h.old_decided_at, h.new_decided_at) FROM dw.work_unit_history h "
+    "JOIN dw.source s USING (source_id) ORDER BY 1",
+    "SELECT format('payment %s %s %s %s %s %s %s %s', s.name, p.dedupe_key, "
+    "p.unit_external_id, p.worker_key, p.kind, p.amount_micros, p.currency, "
+    "p.effective_at) FROM dw.payment p JOIN dw.source s USING (source_id) "
+    "ORDER BY 1",
+    "SELECT format('segment %s %s %s %s %s %s %s %s %s %s', s.name, "
+    "a.worker_key, a.started_at, a.duration_s, a.screenshots, a.webcam_shots, "
+    "a.keyboard_events, a.mouse_events, a.activity_level, a.manual) "
+    "FROM dw.activity_segment a JOIN dw.source s USING (source_id) "
+    "ORDER BY 1",
+    "SELECT format('practice %s %s %s %s', s.name, m.practice, m.in_use, "
+    "m.evidence) FROM dw.monitoring_practice m JOIN dw.source s "
+    "USING (source_id) ORDER BY 1",
+    "SELECT format('quarantine %s %s %s', s.name, q.record_sha256, q.reason) "
+    "FROM dw.quarantine q JOIN dw.source s USING (source_id) ORDER BY 1",
+};
+
+char *h_dump_facts(PGconn *conn)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    if (!out)
+        h_fail("out of memory");
+    out[0] = '\0';
+    for (size_t q = 0; q < sizeof dump_queries / sizeof *dump_queries; q++) {
+        PGresult *r = PQexec(conn, dump_queries[q]);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            h_fail("dump failed: %s", PQerrorMessage(conn));
+        for (int i = 0; i < PQntuples(r); i++) {
+            const char *v = PQgetvalue(r, i, 0);
+            size_t n = strlen(v);
+            while (len + n + 2 > cap) {
+                cap *= 2;
+                char *nb = realloc(out, cap);
+                if (!nb)
+                    h_fail("out of memory");
+                out = nb;
+            }
+            memcpy(out + len, v, n);
+            len += n;
+            out[len++] = '\n';
+            out[len] = '\0';
+        }
+        PQclear(r);
+    }
+    return out;
+}
