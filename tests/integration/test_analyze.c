@@ -1,0 +1,459 @@
+/* tests/integration/test_analyze.c — run and report on hand-made facts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+/* Variables the programs must not inherit from the caller's shell. */
+#define CLEAN_ENV "DW_DATABASE_URL", "DW_LOG_FORMAT", "DW_LOG_LEVEL"
+
+static char db_url[1024];
+
+/*
+ * The facts, window 2026-11-02 .. 2026-11-15 (ISO weeks of Monday 11-02
+ * and Monday 11-09). The test replaces the seeded catalogues with its own
+ * so every figure below is computed from these rows alone.
+ *
+ * FX: EUR/USD 1.10 from 11-01 and 1.20 from 11-10; EUR/GBP 0.88 from
+ * 11-01, so GBP->USD = 1.10 / 0.88 = 1.25; USD/PHP 58 (PHP->USD by the
+ * inverse). Floors: GB 12.71 GBP/h from 2026-04-06; PH 695 PHP/day over
+ * 8 h = 86.875 PHP/h; US 7.25 USD/h.
+ *
+ * acme-data (vendor 1):
+ *   W1 'aaaa..' (GB): Mon 11-02 .. Sat 11-07, 08:00-18:20 each day =
+ *     6 x 620 min = 62 h; a nested Monday task 09:00-10:00 adds nothing.
+ *     Earnings 6 x 135 + 2 = 812 GBP x 1.25 = 1015.00 USD.
+ *     EHR 1015 / 62 = 16.370967.. -> 16370968 micro-USD/h.
+ *     Floor 12.71 GBP x 1.25 = 15.8875 USD/h: at or above.
+ *     Flags hours_over_48 (62 > 48) and hours_over_60 (62 > 60).
+ *   W3 'cccc..' (US): Tue 11-03 10:00-11:00 and 10:30-11:30 merge into
+ *     10:00-11:30 = 1.5 h. Each pays 10 EUR less a 1 EUR fee, paid 11-10
+ *     at 1.20: 2 x 9 x 1.20 = 21.60 USD; EHR 21.60 / 1.5 = 14.40 >= 7.25.
+ *   Median EHR (14400000 + 16370968) / 2 = 15385484 -> "15.39".
+ * fairlabel (vendor 2, source default country PH):
+ *   W2 'bbbb..' (country unknown -> PH): Mon 11-09 09:00-09:30,
+ *     09:30:30-10:00, 10:00:30-10:30 (30 s gaps merge) = 1.5 h; a
+ *     rejected task and an unfinished one add no paid time.
+ *     Earnings 3 x 29 PHP + a 29 PHP bonus = 116 PHP / 58 = 2.00 USD;
+ *     EHR 2.00 / 1.5 = 1.333333 USD/h. Floor 86.875 / 58 = 1.4978448..
+ *     -> 1497845: below the minimum wage (red flag).
+ *   W3 (US): Wed 11-11 14:00-14:45, 435 PHP / 58 = 7.50 USD over 0.75 h
+ *     = 10.00 USD/h >= 7.25.
+ *   1 of 2 worker-weeks at or above: 50% < 90%: share_below_vast_majority.
+ *   Median (1333333 + 10000000) / 2 = 5666666.5 -> 5666667 -> "5.67".
+ *   Coverage: 6 units, 5 with usable times (the unfinished one has none).
+ */
+/* One statement per string (each under the 4095-byte ISO limit). */
+static const char *const fixture[] = {
+    "DELETE FROM dw.threshold WHERE threshold_set = 'default';\n",
+    "DELETE FROM dw.wage_floor;\n",
+    "DELETE FROM dw.fx_rate;\n",
+    "INSERT INTO dw.threshold (threshold_set, name, value, unit, valid_from, "
+    "source) VALUES\n"
+    " ('default','parallel_merge_gap',60,'s','2020-01-01','test'),\n"
+    " ('default','weekly_hours_normal',48,'h/week','2020-01-01','test'),\n"
+    " ('default','weekly_hours_hard_max',60,'h/week','2020-01-01','test'),\n"
+    " ('default','mw_fallback_usd',7.25,'USD/h','2020-01-01','test'),\n"
+    " ('default','vast_majority_share',0.90,'share','2020-01-01','test');\n",
+    "INSERT INTO dw.wage_floor (country, kind, amount_micros, currency, per, "
+    "hours_basis, valid_from, source) VALUES\n"
+    " ('GB','minimum',12210000,'GBP','hour',1,'2025-04-01','test'),\n"
+    " ('GB','minimum',12710000,'GBP','hour',1,'2026-04-06','test'),\n"
+    " ('PH','minimum',695000000,'PHP','day',8,'2025-07-18','test'),\n"
+    " ('US','minimum',7250000,'USD','hour',1,'2009-07-24','test');\n",
+    "INSERT INTO dw.fx_rate (rate_date, base, quote, rate, source) VALUES\n"
+    " ('2026-11-01','EUR','USD',1.10,'test'),\n"
+    " ('2026-11-10','EUR','USD',1.20,'test'),\n"
+    " ('2026-11-01','EUR','GBP',0.88,'test'),\n"
+    " ('2026-11-01','USD','PHP',58,'test');\n",
+    "INSERT INTO dw.vendor (name, country) VALUES ('acme-data','US'), "
+    "('fairlabel','PH');\n",
+    "INSERT INTO dw.source (name, platform, vendor_id, default_country)\n"
+    " SELECT 'src-a','prolific',vendor_id,'US' FROM dw.vendor WHERE "
+    "name='acme-data';\n",
+    "INSERT INTO dw.source (name, platform, vendor_id, default_country)\n"
+    " SELECT 'src-b','file',vendor_id,'PH' FROM dw.vendor WHERE "
+    "name='fairlabel';\n",
+    "INSERT INTO dw.worker (worker_key, platform, country) VALUES\n"
+    " (repeat('a',64),'prolific','GB'),\n"
+    " (repeat('b',64),'file',NULL),\n"
+    " (repeat('c',64),'prolific','US');\n",
+    "-- W1 (GB, acme-data): Mon 2 - Sat 7 Nov 2026, 08:00-18:20 UTC each day,\n"
+    "-- 135 GBP each, plus a nested 2 GBP task on Monday 09:00-10:00.\n"
+    "INSERT INTO dw.work_unit (source_id, external_id, worker_key, status, "
+    "status_raw,\n"
+    "  accepted_at, submitted_at, reward_micros, currency)\n"
+    " SELECT s.source_id, 'a-w1-' || d, repeat('a',64), 'approved', "
+    "'APPROVED',\n"
+    "        timestamptz '2026-11-02 08:00:00+00' + (d || ' days')::interval,\n"
+    "        timestamptz '2026-11-02 18:20:00+00' + (d || ' days')::interval,\n"
+    "        135000000, 'GBP'\n"
+    " FROM dw.source s, generate_series(0,5) d WHERE s.name='src-a';\n",
+    "INSERT INTO dw.work_unit (source_id, external_id, worker_key, status, "
+    "status_raw,\n"
+    "  accepted_at, submitted_at, reward_micros, currency)\n"
+    " SELECT source_id, 'a-w1-nested', repeat('a',64), 'approved', "
+    "'APPROVED',\n"
+    "        '2026-11-02 09:00:00+00', '2026-11-02 10:00:00+00', 2000000, "
+    "'GBP'\n"
+    " FROM dw.source WHERE name='src-a';\n",
+    "-- W3 (US, acme-data): two parallel tasks Tue 3 Nov, 10 EUR less 1 EUR "
+    "fee,\n"
+    "-- paid 10 Nov.\n"
+    "INSERT INTO dw.work_unit (source_id, external_id, worker_key, status, "
+    "status_raw,\n"
+    "  accepted_at, submitted_at, paid_at, reward_micros, currency, "
+    "worker_fee_micros)\n"
+    " SELECT source_id, x.id, repeat('c',64), 'approved', 'APPROVED', x.a, "
+    "x.s,\n"
+    "        '2026-11-10 12:00:00+00', 10000000, 'EUR', 1000000\n"
+    " FROM dw.source, (VALUES\n"
+    "   ('a-w3-1', timestamptz '2026-11-03 10:00:00+00', timestamptz "
+    "'2026-11-03 11:00:00+00'),\n"
+    "   ('a-w3-2', timestamptz '2026-11-03 10:30:00+00', timestamptz "
+    "'2026-11-03 11:30:00+00')) x(id, a, s)\n"
+    " WHERE name='src-a';\n",
+    "-- W2 (country unknown, fairlabel, source default PH): three 29 PHP "
+    "tasks\n"
+    "-- Mon 9 Nov with 30 s gaps, one rejected, one still in progress.\n"
+    "INSERT INTO dw.work_unit (source_id, external_id, worker_key, status, "
+    "status_raw,\n"
+    "  accepted_at, submitted_at, reward_micros, currency)\n"
+    " SELECT source_id, x.id, repeat('b',64), x.st, x.st, x.a, x.s, 29000000, "
+    "'PHP'\n"
+    " FROM dw.source, (VALUES\n"
+    "   ('b-w2-1', 'approved', timestamptz '2026-11-09 09:00:00+00', "
+    "timestamptz '2026-11-09 09:30:00+00'),\n"
+    "   ('b-w2-2', 'approved', timestamptz '2026-11-09 09:30:30+00', "
+    "timestamptz '2026-11-09 10:00:00+00'),\n"
+    "   ('b-w2-3', 'approved', timestamptz '2026-11-09 10:00:30+00', "
+    "timestamptz '2026-11-09 10:30:00+00'),\n"
+    "   ('b-w2-4', 'rejected', timestamptz '2026-11-09 11:00:00+00', "
+    "timestamptz '2026-11-09 11:20:00+00'),\n"
+    "   ('b-w2-5', 'in_progress', timestamptz '2026-11-09 12:00:00+00', NULL)) "
+    "x(id, st, a, s)\n"
+    " WHERE name='src-b';\n",
+    "INSERT INTO dw.payment (source_id, dedupe_key, unit_external_id, "
+    "worker_key, kind,\n"
+    "  amount_micros, currency, effective_at)\n"
+    " SELECT source_id, 'bonus-w2-1', 'b-w2-1', repeat('b',64), 'bonus', "
+    "29000000, 'PHP',\n"
+    "        '2026-11-12 08:00:00+00'\n"
+    " FROM dw.source WHERE name='src-b';\n",
+    "-- W3 at fairlabel: Wed 11 Nov 14:00-14:45, 435 PHP.\n"
+    "INSERT INTO dw.work_unit (source_id, external_id, worker_key, status, "
+    "status_raw,\n"
+    "  accepted_at, submitted_at, reward_micros, currency)\n"
+    " SELECT source_id, 'b-w3-1', repeat('c',64), 'approved', 'approved',\n"
+    "        '2026-11-11 14:00:00+00', '2026-11-11 14:45:00+00', 435000000, "
+    "'PHP'\n"
+    " FROM dw.source WHERE name='src-b';\n",
+    NULL};
+
+static int analyze(const char *const args[], char **out)
+{
+    char env_url[1100];
+    const char *argv[16];
+    const char *env[] = {CLEAN_ENV, env_url, NULL};
+    size_t n = 0;
+
+    snprintf(env_url, sizeof env_url, "DW_DATABASE_URL=%s", db_url);
+    argv[n++] = DW_ANALYZE_BIN;
+    for (size_t i = 0; args[i] != NULL && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return h_run(argv, env, out);
+}
+
+static void exec_ok(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType s = PQresultStatus(r);
+
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        fail_msg("%s", PQerrorMessage(c));
+    PQclear(r);
+}
+
+static void assert_contains(const char *haystack, const char *needle)
+{
+    if (haystack == NULL || strstr(haystack, needle) == NULL)
+        fail_msg("output lacks \"%s\":\n%s", needle,
+                 haystack ? haystack : "(null)");
+}
+
+static int group_setup(void **state)
+{
+    const char *argv[] = {DW_ADMIN_BIN, "--database-url", NULL, "migrate",
+                          NULL};
+    const char *const env[] = {CLEAN_ENV, NULL};
+    char *out = NULL;
+    PGconn *c;
+    int rc;
+
+    (void)state;
+    snprintf(db_url, sizeof db_url, "%s", h_fresh_db("analyze"));
+    argv[2] = db_url;
+    rc = h_run(argv, env, &out);
+    if (rc != 0) {
+        fprintf(stderr, "dw-admin migrate failed (%d):\n%s\n", rc,
+                out ? out : "");
+        free(out);
+        return -1;
+    }
+    free(out);
+    c = h_connect(db_url);
+    for (size_t i = 0; fixture[i] != NULL; i++)
+        exec_ok(c, fixture[i]);
+    PQfinish(c);
+    return 0;
+}
+
+/* The worker-weeks of the newest done run, one line each, sorted. */
+static const char worker_weeks_sql[] =
+    "SELECT string_agg(concat_ws(' ', v.name, left(w.worker_key, 4),"
+    " w.week_start, w.tz_basis, w.units, w.paid_s,"
+    " coalesce(w.unpaid_s::text, '-'), w.work_s, w.earnings_micros,"
+    " w.currency, w.ehr_paid_micros, w.floor_country, w.floor_basis,"
+    " w.min_wage_micros, w.at_or_above_min, w.floor_currency,"
+    " w.floor_local_micros), E'\\n' ORDER BY v.name, w.worker_key)"
+    " FROM dw.worker_week w JOIN dw.vendor v USING (vendor_id)"
+    " WHERE w.analysis_run_id = (SELECT max(analysis_run_id)"
+    "  FROM dw.analysis_run WHERE status = 'done')";
+
+static const char expected_weeks[] =
+    "acme-data aaaa 2026-11-02 utc 7 223200 - 223200 1015000000 USD "
+    "16370968 GB worker 15887500 t GBP 12710000\n"
+    "acme-data cccc 2026-11-02 utc 2 5400 - 5400 21600000 USD 14400000 US "
+    "worker 7250000 t USD 7250000\n"
+    "fairlabel bbbb 2026-11-09 utc 3 5400 - 5400 2000000 USD 1333333 PH "
+    "source_default 1497845 f PHP 86875000\n"
+    "fairlabel cccc 2026-11-09 utc 1 2700 - 2700 7500000 USD 10000000 US "
+    "worker 7250000 t USD 7250000";
+
+static const char flags_sql[] =
+    "SELECT string_agg(concat_ws(' ', v.name, f.rule, f.severity, f.subject,"
+    " coalesce(left(f.worker_key, 4), '-'), f.period_start, f.period_end,"
+    " f.value, f.threshold, f.unit), E'\\n'"
+    " ORDER BY v.name, f.rule, f.worker_key)"
+    " FROM dw.flag f JOIN dw.vendor v USING (vendor_id)"
+    " WHERE f.analysis_run_id = (SELECT max(analysis_run_id)"
+    "  FROM dw.analysis_run WHERE status = 'done')";
+
+static const char expected_flags[] =
+    "acme-data hours_over_48 amber worker_week aaaa 2026-11-02 2026-11-08 "
+    "62 48 h/week\n"
+    "acme-data hours_over_60 red worker_week aaaa 2026-11-02 2026-11-08 62 "
+    "60 h/week\n"
+    "fairlabel below_minimum_wage red worker_week bbbb 2026-11-09 "
+    "2026-11-15 1.333333 1.497845 USD/h\n"
+    "fairlabel share_below_vast_majority red vendor - 2026-11-02 "
+    "2026-11-15 0.5 0.9 share";
+
+static const char vendor_sql[] =
+    "SELECT string_agg(concat_ws(' ', v.name, p.period_from, p.period_to,"
+    " p.workers, p.worker_weeks, p.weeks_at_or_above_min,"
+    " p.median_ehr_micros, p.currency, p.hours_over_48, p.hours_over_60,"
+    " p.units_total, p.units_usable), E'\\n' ORDER BY v.name)"
+    " FROM dw.vendor_period p JOIN dw.vendor v USING (vendor_id)"
+    " WHERE p.analysis_run_id = (SELECT max(analysis_run_id)"
+    "  FROM dw.analysis_run WHERE status = 'done')";
+
+static const char expected_vendors[] =
+    "acme-data 2026-11-02 2026-11-15 2 2 2 15385484 USD 1 1 9 9\n"
+    "fairlabel 2026-11-02 2026-11-15 2 2 1 5666667 USD 0 0 6 5";
+
+static void assert_query(PGconn *c, const char *sql, const char *want)
+{
+    char *got = h_query_value(c, sql);
+    if (got == NULL || strcmp(got, want) != 0)
+        fail_msg("got:\n%s\nwant:\n%s", got ? got : "(null)", want);
+    free(got);
+}
+
+static void run_computes_worker_weeks_flags_and_scorecards(void **state)
+{
+    const char *args[] = {"run",  "--from",     "2026-11-02",
+                          "--to", "2026-11-15", NULL};
+    char *out = NULL;
+    PGconn *c;
+
+    (void)state;
+    assert_int_equal(analyze(args, &out), 0);
+    free(out);
+    c = h_connect(db_url);
+    assert_query(c, worker_weeks_sql, expected_weeks);
+    assert_query(c, flags_sql, expected_flags);
+    assert_query(c, vendor_sql, expected_vendors);
+    /* Coverage over both vendors: 15 units, 14 usable. */
+    assert_query(c,
+                 "SELECT concat_ws(' ', method_version, threshold_set,"
+                 " report_currency, units_total, units_usable, status,"
+                 " vendor_id IS NULL) FROM dw.analysis_run"
+                 " ORDER BY analysis_run_id DESC LIMIT 1",
+                 "2026.11-1 default USD 15 14 done t");
+    PQfinish(c);
+}
+
+static void running_the_window_again_replaces_its_results(void **state)
+{
+    const char *args[] = {"run",  "--from",     "2026-11-02",
+                          "--to", "2026-11-15", NULL};
+    char *out = NULL;
+    PGconn *c;
+
+    (void)state;
+    assert_int_equal(analyze(args, &out), 0);
+    assert_contains(out, "superseded=1");
+    free(out);
+    c = h_connect(db_url);
+    assert_query(c, worker_weeks_sql, expected_weeks);
+    assert_query(c, flags_sql, expected_flags);
+    assert_query(c, vendor_sql, expected_vendors);
+    /* No duplicates: only the new run has result rows. */
+    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.worker_week"), 4);
+    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.flag"), 4);
+    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.vendor_period"),
+                     2);
+    assert_query(c,
+                 "SELECT string_agg(status, ',' ORDER BY analysis_run_id)"
+                 " FROM dw.analysis_run",
+                 "superseded,done");
+    PQfinish(c);
+}
+
+static void report_shows_the_hand_computed_scorecard(void **state)
+{
+    const char *fair[] = {"report", "--vendor", "fairlabel", NULL};
+    const char *acme[] = {"report", "--vendor", "acme-data", NULL};
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(analyze(fair, &out), 0);
+    assert_contains(out, "Vendor scorecard: fairlabel");
+    assert_contains(out, "Window              2026-11-02 to 2026-11-15");
+    assert_contains(out, "Method version      2026.11-1");
+    assert_contains(out, "Threshold set       default");
+    assert_contains(out, "Report currency     USD");
+    assert_contains(out, "5 of 6 units have usable times (83.3%)");
+    assert_contains(out, "Workers                      2");
+    assert_contains(out, "Worker-weeks                 2");
+    assert_contains(out, "1 of 2 worker-weeks (50.0%): FAILS the 90.0% line");
+    assert_contains(out, "5.67 USD/h");
+    assert_contains(out, "Worker-weeks over 48 h       0");
+    assert_contains(out, "Worker-weeks over 60 h       0");
+    assert_contains(out, "Hours count only work on our tasks: a lower bound");
+    free(out);
+
+    out = NULL;
+    assert_int_equal(analyze(acme, &out), 0);
+    assert_contains(out, "2 of 2 worker-weeks (100.0%): passes the 90.0% line");
+    assert_contains(out, "15.39 USD/h");
+    assert_contains(out, "Worker-weeks over 48 h       1");
+    assert_contains(out, "Worker-weeks over 60 h       1");
+    assert_contains(out, "9 of 9 units have usable times (100.0%)");
+    free(out);
+}
+
+static void report_without_vendor_covers_every_vendor(void **state)
+{
+    const char *args[] = {"report", NULL};
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(analyze(args, &out), 0);
+    assert_contains(out, "Vendor scorecard: acme-data");
+    assert_contains(out, "Vendor scorecard: fairlabel");
+    free(out);
+}
+
+static void unknown_vendor_is_a_usage_error(void **state)
+{
+    const char *report[] = {"report", "--vendor", "no-such-vendor", NULL};
+    const char *run[] = {"run",        "--from",   "2026-11-02",     "--to",
+                         "2026-11-15", "--vendor", "no-such-vendor", NULL};
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(analyze(report, &out), 2);
+    assert_contains(out, "unknown vendor 'no-such-vendor'");
+    free(out);
+    out = NULL;
+    assert_int_equal(analyze(run, &out), 2);
+    free(out);
+}
+
+static void a_vendor_run_is_its_own_scope(void **state)
+{
+    const char *run[] = {"run",        "--from",   "2026-11-02", "--to",
+                         "2026-11-15", "--vendor", "fairlabel",  NULL};
+    const char *report[] = {"report", "--vendor", "fairlabel", NULL};
+    char *out = NULL;
+    PGconn *c;
+
+    (void)state;
+    assert_int_equal(analyze(run, &out), 0);
+    assert_contains(out, "superseded=0");
+    free(out);
+    c = h_connect(db_url);
+    /* The all-vendor run stays; the vendor run adds fairlabel's 2 weeks,
+     * 2 flags (below_minimum_wage, share_below_vast_majority). */
+    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.worker_week"), 6);
+    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.flag"), 6);
+    PQfinish(c);
+    out = NULL;
+    assert_int_equal(analyze(report, &out), 0);
+    assert_contains(out, "(this vendor)");
+    assert_contains(out, "5.67 USD/h");
+    free(out);
+}
+
+static void a_missing_threshold_fails_the_run_by_name(void **state)
+{
+    const char *args[] = {"run",  "--from",     "2026-11-02",
+                          "--to", "2026-11-15", NULL};
+    char *out = NULL;
+    PGconn *c = h_connect(db_url);
+
+    (void)state;
+    exec_ok(c, "UPDATE dw.threshold SET threshold_set = 'parked'"
+               " WHERE name = 'weekly_hours_hard_max'");
+    assert_int_equal(analyze(args, &out), 1);
+    assert_contains(out, "threshold 'weekly_hours_hard_max' is missing");
+    free(out);
+    /* Nothing of the failed run was kept but its audit row; the done run
+     * of the window is still there. */
+    assert_query(c,
+                 "SELECT string_agg(status, ',' ORDER BY analysis_run_id)"
+                 " FROM dw.analysis_run WHERE vendor_id IS NULL",
+                 "superseded,done,failed");
+    exec_ok(c, "UPDATE dw.threshold SET threshold_set = 'default'"
+               " WHERE name = 'weekly_hours_hard_max'");
+    PQfinish(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(run_computes_worker_weeks_flags_and_scorecards),
+        cmocka_unit_test(running_the_window_again_replaces_its_results),
+        cmocka_unit_test(report_shows_the_hand_computed_scorecard),
+        cmocka_unit_test(report_without_vendor_covers_every_vendor),
+        cmocka_unit_test(unknown_vendor_is_a_usage_error),
+        cmocka_unit_test(a_vendor_run_is_its_own_scope),
+        cmocka_unit_test(a_missing_threshold_fails_the_run_by_name),
+    };
+
+    if (!h_require_db()) {
+        printf("integration_test_analyze: skipped (DW_TEST_DB_URL unset)\n");
+        return 0;
+    }
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}

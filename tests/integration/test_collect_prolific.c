@@ -1,0 +1,328 @@
+/* tests/integration/test_collect_prolific.c — dw-collect against dw-sim. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define TOKEN "it-prolific-1"
+#define KEY "integration-test-pseudonym-key"
+
+/* GET or POST a dw-sim control route; returns the parsed JSON. */
+static json_t *sim_call(const struct h_sim *sim, const char *method,
+                        const char *path, const char *body)
+{
+    char url[256];
+    char *data = NULL;
+    size_t len = 0;
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    snprintf(url, sizeof(url), "%s%s", sim->base_url, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (body || strcmp(method, "POST") == 0)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+    FILE *f = open_memstream(&data, &len);
+    assert_non_null(f);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    fclose(f);
+    curl_easy_cleanup(c);
+    json_t *j = json_loads(data, 0, NULL);
+    free(data);
+    assert_non_null(j);
+    return j;
+}
+
+static long truth_count(json_t *truth, const char *key)
+{
+    return (long)json_integer_value(
+        json_object_get(json_object_get(truth, "counts"), key));
+}
+
+/* A collector config for sim; heap path, unlink and free it. */
+static char *write_config(const struct h_sim *sim, int max_retries)
+{
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "[source sim-prolific]\n"
+             "platform = prolific\n"
+             "vendor = Sim Vendor\n"
+             "endpoint = %s\n"
+             "token_env = DW_IT_TOKEN\n"
+             "lookback_days = 60\n"
+             "timeout_s = 5\n"
+             "max_retries = %d\n",
+             sim->base_url, max_retries);
+    return h_write_temp(text);
+}
+
+/* Runs dw-collect; returns its exit code. */
+static int collect(const char *db_url, const char *config)
+{
+    char dbenv[512];
+    snprintf(dbenv, sizeof(dbenv), "DW_DATABASE_URL=%s", db_url);
+    const char *const argv[] = {DW_COLLECT_BIN, "--config", config,
+                                "--log-level",  "warn",     NULL};
+    const char *const env[] = {dbenv,
+                               "DW_PSEUDONYM_KEY=" KEY,
+                               "DW_IT_TOKEN=" TOKEN,
+                               "DW_HTTP_BACKOFF_MS=1",
+                               "DW_HTTP_BACKOFF_CAP_MS=5",
+                               "DW_HTTP_RETRY_AFTER_CAP_MS=5",
+                               NULL};
+    return h_run(argv, env, NULL);
+}
+
+static const char *fresh_migrated_db(const char *name)
+{
+    static char url[1024];
+    snprintf(url, sizeof(url), "%s", h_fresh_db(name));
+    const char *const argv[] = {DW_ADMIN_BIN, "--database-url", url, "migrate",
+                                NULL};
+    assert_int_equal(h_run(argv, NULL, NULL), 0);
+    return url;
+}
+
+static void assert_matches_truth(PGconn *conn, json_t *truth)
+{
+    static const char *const st[] = {"in_progress", "submitted", "approved",
+                                     "rejected",    "returned",  "expired",
+                                     "screened_out"};
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.work_unit"),
+                     truth_count(truth, "submissions"));
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.task"),
+                     truth_count(truth, "studies"));
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.worker"),
+                     truth_count(truth, "workers"));
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.payment"),
+                     truth_count(truth, "bonuses"));
+    json_t *by = json_object_get(json_object_get(truth, "counts"), "by_status");
+    for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+        char sql[128];
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM dw.work_unit WHERE status = '%s'",
+                 st[i]);
+        assert_int_equal(h_query_long(conn, sql),
+                         (long)json_integer_value(json_object_get(by, st[i])));
+    }
+    /* Bonus money: truth in minor units (pence + cents), we in micros. */
+    json_t *bm = json_object_get(truth, "bonus_minor");
+    long minor = (long)(json_integer_value(json_object_get(bm, "GBP")) +
+                        json_integer_value(json_object_get(bm, "USD")));
+    assert_int_equal(
+        h_query_long(conn, "SELECT sum(amount_micros) / 10000 FROM dw.payment"),
+        minor);
+}
+
+static void collects_everything_once_and_records_reversals(void **state)
+{
+    (void)state;
+    struct h_sim sim;
+    const char *const args[] = {"--seed", "5", "--scale", "7", "--quiet", NULL};
+    const char *url = fresh_migrated_db("collect_prolific");
+    h_sim_start(&sim, args);
+    char *cfg = write_config(&sim, 5);
+    PGconn *conn = h_connect(url);
+
+    assert_int_equal(collect(url, cfg), 0);
+    json_t *truth = sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
+    assert_matches_truth(conn, truth);
+    json_decref(truth);
+    /* No raw participant id, IP or demographic field was landed. */
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.raw_page"
+                                        " WHERE body ~ '\"(ip|strata)\"'"),
+                     0);
+    assert_int_equal(
+        h_query_long(conn, "SELECT count(*) FROM dw.sync_run"
+                           " WHERE outcome = 'ok' AND finished_at IS NOT NULL"),
+        1);
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.sync_state"),
+                     0);
+
+    /* Again: nothing new, nothing doubled, no history. */
+    long hist = h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history");
+    char *facts = h_dump_facts(conn);
+    assert_int_equal(collect(url, cfg), 0);
+    char *facts2 = h_dump_facts(conn);
+    assert_string_equal(facts, facts2);
+    assert_int_equal(
+        h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history"), hist);
+    assert_int_equal(h_query_long(conn, "SELECT units_changed FROM dw.sync_run"
+                                        " ORDER BY sync_run_id DESC LIMIT 1"),
+                     0);
+    free(facts);
+    free(facts2);
+
+    /* Late changes: a rejected unit is approved, a bonus is added. */
+    json_t *adv = sim_call(&sim, "POST", "/__sim/advance?token=" TOKEN, NULL);
+    json_t *one = json_array_get(json_object_get(adv, "advanced"), 0);
+    const char *reversed = json_string_value(json_object_get(one, "reversed"));
+    assert_int_equal(collect(url, cfg), 0);
+    truth = sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
+    assert_matches_truth(conn, truth);
+    json_decref(truth);
+    if (reversed) {
+        char sql[256];
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM dw.work_unit_history"
+                 " WHERE external_id = '%s' AND old_status = 'rejected'"
+                 " AND new_status = 'approved'",
+                 reversed);
+        assert_int_equal(h_query_long(conn, sql), 1);
+    }
+    json_decref(adv);
+
+    PQfinish(conn);
+    unlink(cfg);
+    free(cfg);
+    h_sim_stop(&sim);
+}
+
+static void faults_end_in_the_same_state_as_a_clean_run(void **state)
+{
+    (void)state;
+    struct h_sim clean, faulty;
+    const char *const a1[] = {"--seed", "9", "--scale", "7", "--quiet", NULL};
+    const char *const a2[] = {"--seed",
+                              "9",
+                              "--scale",
+                              "7",
+                              "--quiet",
+                              "--fault",
+                              "429:0.2,500:0.1,truncate:0.05",
+                              NULL};
+    char url_a[1024];
+    snprintf(url_a, sizeof(url_a), "%s", fresh_migrated_db("collect_clean"));
+    h_sim_start(&clean, a1);
+    char *cfg = write_config(&clean, 5);
+    assert_int_equal(collect(url_a, cfg), 0);
+    unlink(cfg);
+    free(cfg);
+    PGconn *ca = h_connect(url_a);
+    char *want = h_dump_facts(ca);
+    PQfinish(ca);
+    h_sim_stop(&clean);
+
+    const char *url_b = fresh_migrated_db("collect_faults");
+    h_sim_start(&faulty, a2);
+    cfg = write_config(&faulty, 8);
+    int code = 3, runs = 0;
+    while (code == 3 && runs < 30) {
+        code = collect(url_b, cfg);
+        runs++;
+    }
+    assert_int_equal(code, 0);
+    PGconn *cb = h_connect(url_b);
+    char *got = h_dump_facts(cb);
+    assert_string_equal(got, want);
+    /* The faults were real: retries were counted. */
+    assert_true(h_query_long(cb, "SELECT sum(retries) FROM dw.sync_run") > 0);
+    PQfinish(cb);
+    free(got);
+    free(want);
+    unlink(cfg);
+    free(cfg);
+    h_sim_stop(&faulty);
+}
+
+static void throttling_saves_progress_and_the_next_run_resumes(void **state)
+{
+    (void)state;
+    struct h_sim sim;
+    /* Requests 30-32 are throttled: with 3 attempts, request 30 gives up. */
+    const char *const args[] = {"--seed",
+                                "13",
+                                "--scale",
+                                "7",
+                                "--quiet",
+                                "--fault",
+                                "429none@30,429none@31,429none@32",
+                                NULL};
+    const char *url = fresh_migrated_db("collect_throttled");
+    h_sim_start(&sim, args);
+    char *cfg = write_config(&sim, 3);
+    PGconn *conn = h_connect(url);
+
+    assert_int_equal(collect(url, cfg), 3);
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.sync_run"
+                                        " WHERE outcome = 'partial'"),
+                     1);
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.sync_state"
+                                        " WHERE stream = 'frontier'"),
+                     1);
+    long pages = h_query_long(conn, "SELECT pages FROM dw.sync_run");
+    assert_true(pages >= 20);
+
+    /* Another run holding the lock makes this one skip, exit 0. */
+    PGconn *other = h_connect(url);
+    char *got =
+        h_query_value(other, "SELECT pg_try_advisory_lock(hashtextextended("
+                             "'dw-collect:sim-prolific', 0))::text");
+    assert_string_equal(got, "true");
+    free(got);
+    assert_int_equal(collect(url, cfg), 0);
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.sync_run"
+                                        " WHERE outcome = 'skipped'"),
+                     1);
+    PQfinish(other);
+
+    assert_int_equal(collect(url, cfg), 0);
+    json_t *truth = sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
+    assert_matches_truth(conn, truth);
+    json_decref(truth);
+    assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.sync_state"),
+                     0);
+
+    PQfinish(conn);
+    unlink(cfg);
+    free(cfg);
+    h_sim_stop(&sim);
+}
+
+static void missing_token_is_a_config_error_naming_the_variable(void **state)
+{
+    (void)state;
+    char *cfg = h_write_temp("[source p]\nplatform = prolific\n"
+                             "vendor = V\ntoken_env = DW_IT_NO_SUCH_VAR\n");
+    const char *const argv[] = {DW_COLLECT_BIN, "--config", cfg, "--dry-run",
+                                NULL};
+    const char *const env[] = {"DW_PSEUDONYM_KEY=" KEY, "DW_IT_NO_SUCH_VAR",
+                               NULL};
+    char *out = NULL;
+    assert_int_equal(h_run(argv, env, &out), 2);
+    assert_non_null(strstr(out, "DW_IT_NO_SUCH_VAR"));
+    free(out);
+    /* And without a pseudonym key it refuses to start. */
+    const char *const env2[] = {"DW_PSEUDONYM_KEY", NULL};
+    assert_int_equal(h_run(argv, env2, NULL), 2);
+    unlink(cfg);
+    free(cfg);
+}
+
+int main(void)
+{
+    if (!h_require_db()) {
+        printf("skipped: DW_TEST_DB_URL is not set\n");
+        return 0;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(missing_token_is_a_config_error_naming_the_variable),
+        cmocka_unit_test(collects_everything_once_and_records_reversals),
+        cmocka_unit_test(throttling_saves_progress_and_the_next_run_resumes),
+        cmocka_unit_test(faults_end_in_the_same_state_as_a_clean_run),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
