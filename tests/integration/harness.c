@@ -1,6 +1,7 @@
 /* tests/integration/harness.c — fresh databases, dw-sim, and the programs. */
 #include "harness.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -290,6 +291,37 @@ void h_sim_stop(struct h_sim *sim)
     kill(sim->pid, SIGKILL);
     waitpid(sim->pid, &status, 0);
     sim->pid = 0;
+}
+
+json_t *h_sim_call(const struct h_sim *sim, const char *method,
+                   const char *path, const char *body)
+{
+    char url[512];
+    char *data = NULL;
+    size_t len = 0;
+    CURL *c = curl_easy_init();
+    if (!c)
+        h_fail("curl_easy_init failed");
+    snprintf(url, sizeof url, "%s%s", sim->base_url, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (body || strcmp(method, "POST") == 0)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+    FILE *f = open_memstream(&data, &len);
+    if (!f)
+        h_fail("open_memstream: %s", strerror(errno));
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+    CURLcode rc = curl_easy_perform(c);
+    fclose(f);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK)
+        h_fail("%s %s: %s", method, path, curl_easy_strerror(rc));
+    json_error_t jerr;
+    json_t *j = json_loads(data, 0, &jerr);
+    if (!j)
+        h_fail("%s %s: answer is not JSON: %s", method, path, jerr.text);
+    free(data);
+    return j;
 }
 
 char *h_write_temp(const char *text)

@@ -2,6 +2,7 @@
 #ifndef DW_HARNESS_H
 #define DW_HARNESS_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,6 +54,15 @@ struct h_sim {
  */
 void h_sim_start(struct h_sim *sim, const char *const args[]);
 void h_sim_stop(struct h_sim *sim);
+
+/*
+ * Calls a dw-sim route (usually a /__sim/ control route) with method
+ * "GET" or "POST" and an optional body, and returns the parsed JSON
+ * (new reference: json_decref it). Aborts the test when the call fails
+ * or the answer is not JSON.
+ */
+json_t *h_sim_call(const struct h_sim *sim, const char *method,
+                   const char *path, const char *body);
 
 /*
  * Writes a collector config for the sim into a temp file and returns its

@@ -17,32 +17,6 @@
 #define TOKEN "it-prolific-1"
 #define KEY "integration-test-pseudonym-key"
 
-/* GET or POST a dw-sim control route; returns the parsed JSON. */
-static json_t *sim_call(const struct h_sim *sim, const char *method,
-                        const char *path, const char *body)
-{
-    char url[256];
-    char *data = NULL;
-    size_t len = 0;
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
-    snprintf(url, sizeof(url), "%s%s", sim->base_url, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (body || strcmp(method, "POST") == 0)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
-    FILE *f = open_memstream(&data, &len);
-    assert_non_null(f);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    fclose(f);
-    curl_easy_cleanup(c);
-    json_t *j = json_loads(data, 0, NULL);
-    free(data);
-    assert_non_null(j);
-    return j;
-}
-
 static long truth_count(json_t *truth, const char *key)
 {
     return (long)json_integer_value(
@@ -135,7 +109,7 @@ static void collects_everything_once_and_records_reversals(void **state)
     PGconn *conn = h_connect(url);
 
     assert_int_equal(collect(url, cfg), 0);
-    json_t *truth = sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
+    json_t *truth = h_sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
     assert_matches_truth(conn, truth);
     json_decref(truth);
     /* No raw participant id, IP or demographic field was landed. */
@@ -164,11 +138,11 @@ static void collects_everything_once_and_records_reversals(void **state)
     free(facts2);
 
     /* Late changes: a rejected unit is approved, a bonus is added. */
-    json_t *adv = sim_call(&sim, "POST", "/__sim/advance?token=" TOKEN, NULL);
+    json_t *adv = h_sim_call(&sim, "POST", "/__sim/advance?token=" TOKEN, NULL);
     json_t *one = json_array_get(json_object_get(adv, "advanced"), 0);
     const char *reversed = json_string_value(json_object_get(one, "reversed"));
     assert_int_equal(collect(url, cfg), 0);
-    truth = sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
+    truth = h_sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
     assert_matches_truth(conn, truth);
     json_decref(truth);
     if (reversed) {
@@ -277,7 +251,7 @@ static void throttling_saves_progress_and_the_next_run_resumes(void **state)
     PQfinish(other);
 
     assert_int_equal(collect(url, cfg), 0);
-    json_t *truth = sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
+    json_t *truth = h_sim_call(&sim, "GET", "/__sim/truth?token=" TOKEN, NULL);
     assert_matches_truth(conn, truth);
     json_decref(truth);
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.sync_state"),
