@@ -1,4 +1,5 @@
-/* common/admin/main.c — dw-admin: migrate, check-config, pseudonym. */
+/* common/admin/main.c — dw-admin: migrate, check-config, pseudonym,
+ * import-wages, import-fx, erase-worker. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,6 +10,9 @@
 
 #include "config.h"
 #include "db.h"
+#include "erase.h"
+#include "import_fx.h"
+#include "import_wages.h"
 #include "log.h"
 #include "migrate.h"
 #include "pseudonym.h"
@@ -40,6 +44,10 @@ static const char usage_text[] =
     "  migrate                     apply pending migrations, reload seeds\n"
     "  check-config                validate the configuration file\n"
     "  pseudonym PLATFORM RAW_ID   print a worker's pseudonymous key\n"
+    "  import-wages FILE.csv       add minimum and living wages from a CSV\n"
+    "  import-fx FILE.csv          add ECB euro reference rates from a CSV\n"
+    "  erase-worker PLATFORM RAW_ID\n"
+    "                              delete everything held about a worker\n"
     "\n"
     "Options:\n"
     "  --config FILE        configuration file (default " DW_CONFIG_DEFAULT_PATH
@@ -108,16 +116,28 @@ static int load_config(const struct opts *o, struct dw_config *cfg,
     return DW_EXIT_OK;
 }
 
+/* The options a command accepts: NULL members are refused. */
+struct command_flags {
+    bool *demo;          /* --demo */
+    bool *dry_run;       /* --dry-run */
+    const char **source; /* --source TEXT or --source=TEXT */
+};
+
 /*
- * Splits a command's arguments: -h/--help prints help (returns 0 through
- * *done), --demo sets *demo when allowed, other options are usage errors.
- * Positionals go to pos[] (at most max). Returns -1 to go on, or an exit
- * code.
+ * Splits a command's arguments: -h/--help prints help (returns 0), the
+ * options in f (may be NULL) are set when allowed, others are usage
+ * errors. Positionals go to pos[] (at most max). Returns -1 to go on, or
+ * an exit code.
  */
 static int parse_command_args(const struct command *c, int argc, char **argv,
-                              bool *demo, const char **pos, int max, int *npos)
+                              const struct command_flags *f, const char **pos,
+                              int max, int *npos)
 {
+    static const struct command_flags none = {NULL, NULL, NULL};
     bool options_done = false;
+
+    if (f == NULL)
+        f = &none;
 
     *npos = 0;
     for (int i = 1; i < argc; i++) {
@@ -130,8 +150,16 @@ static int parse_command_args(const struct command *c, int argc, char **argv,
                 printf("Usage: dw-admin [GLOBAL OPTIONS] %s\n\n%s", c->synopsis,
                        c->help);
                 return DW_EXIT_OK;
-            } else if (demo != NULL && strcmp(a, "--demo") == 0) {
-                *demo = true;
+            } else if (f->demo != NULL && strcmp(a, "--demo") == 0) {
+                *f->demo = true;
+            } else if (f->dry_run != NULL && strcmp(a, "--dry-run") == 0) {
+                *f->dry_run = true;
+            } else if (f->source != NULL && strcmp(a, "--source") == 0) {
+                if (i + 1 >= argc)
+                    return usage_error("%s", "--source needs a value");
+                *f->source = argv[++i];
+            } else if (f->source != NULL && strncmp(a, "--source=", 9) == 0) {
+                *f->source = a + 9;
             } else {
                 return usage_error("unknown option '%s'", a);
             }
@@ -147,6 +175,19 @@ static int parse_command_args(const struct command *c, int argc, char **argv,
 static int cmd_migrate(const struct opts *o, int argc, char **argv);
 static int cmd_check_config(const struct opts *o, int argc, char **argv);
 static int cmd_pseudonym(const struct opts *o, int argc, char **argv);
+static int cmd_import_wages(const struct opts *o, int argc, char **argv);
+static int cmd_import_fx(const struct opts *o, int argc, char **argv);
+static int cmd_erase_worker(const struct opts *o, int argc, char **argv);
+
+/* Positions in commands[]. */
+enum {
+    CMD_MIGRATE,
+    CMD_CHECK_CONFIG,
+    CMD_PSEUDONYM,
+    CMD_IMPORT_WAGES,
+    CMD_IMPORT_FX,
+    CMD_ERASE_WORKER
+};
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "migrate",
@@ -172,7 +213,73 @@ static const struct command commands[] = {
      "the id from the first line of standard input (keeps it out of the\n"
      "shell history). --demo uses the public demo key when DW_PSEUDONYM_KEY\n"
      "is unset (never for real data). Exit 2 when the key is missing.\n"},
+    {"import-wages", cmd_import_wages, "import-wages FILE.csv",
+     "Adds minimum and living wages to dw.wage_floor from a CSV file with\n"
+     "the header\n"
+     "  " DW_WAGES_HEADER "\n"
+     "(RFC 4180 quoting; region and note may be empty; kind minimum or\n"
+     "living; per hour, day, week or month; amount a plain decimal such as\n"
+     "12.71; valid_from YYYY-MM-DD; source required).\n"
+     "Every row is checked first: any bad row prints every problem as\n"
+     "\"FILE:LINE: what is wrong\" and nothing is imported (exit 2).\n"
+     "Then all rows go in one transaction. A row already stored with the\n"
+     "same figure counts as already present; one stored with another\n"
+     "amount is refused and nothing is imported (exit 2): a new valid_from\n"
+     "row never rewrites history, so add a row with a new valid_from.\n"
+     "Prints \"import-wages: N rows read, M new, K already present\".\n"},
+    {"import-fx", cmd_import_fx, "import-fx [--source TEXT] FILE.csv",
+     "Adds ECB euro reference rates (units of a currency per 1 EUR) to\n"
+     "dw.fx_rate. Reads either layout the ECB publishes, told apart by the\n"
+     "header: eurofxref.csv / eurofxref-hist.csv (\"Date,USD,JPY,...\";\n"
+     "N/A cells are skipped) or an ECB Data Portal CSV (TIME_PERIOD,\n"
+     "OBS_VALUE, CURRENCY, CURRENCY_DENOM = EUR; daily spot series).\n"
+     "Rates are stored exactly as written (at most 10 fraction digits).\n"
+     "Any bad value or unknown currency prints \"FILE:LINE: what\" for each\n"
+     "and imports nothing (exit 2); so does a date already stored with a\n"
+     "different rate. The same rate already stored counts as present.\n"
+     "--source TEXT labels the rows (default\n"
+     "\"" DW_FX_DEFAULT_SOURCE "\").\n"},
+    {"erase-worker", cmd_erase_worker,
+     "erase-worker [--demo] [--dry-run] PLATFORM RAW_ID",
+     "GDPR erasure: computes the worker's key as 'pseudonym' does (RAW_ID\n"
+     "'-' reads it from standard input; DW_PSEUDONYM_KEY, or --demo) and\n"
+     "deletes, in one transaction, every row held about that worker:\n"
+     "work units and their history, payments, activity segments, analysis\n"
+     "results (worker weeks, flags), landed raw pages and quarantined\n"
+     "records that contain the key (whole rows: they are audit copies),\n"
+     "and the worker. Prints the rows deleted per table. --dry-run counts\n"
+     "them and changes nothing. An unknown worker is not an error: \"no\n"
+     "data held for this worker\", exit 0.\n"},
 };
+
+/*
+ * Loads the configuration into cfg (always release it) and finds the
+ * database URL: --database-url, else DW_DATABASE_URL, else [database] url
+ * (*url is borrowed from o, the environment or cfg). Returns an exit code;
+ * without a URL says so for command `name` and returns 2.
+ */
+static int database_url(const struct opts *o, const char *name,
+                        struct dw_config *cfg, const char **url)
+{
+    bool loaded;
+    int rc;
+
+    *url = NULL;
+    rc = load_config(o, cfg, &loaded);
+    if (rc != DW_EXIT_OK)
+        return rc;
+    *url = o->database_url != NULL
+               ? o->database_url
+               : dw_config_database_url(loaded ? cfg : NULL);
+    if (*url == NULL || (*url)[0] == '\0') {
+        fprintf(stderr,
+                "dw-admin: %s: no database URL: pass --database-url, set "
+                "DW_DATABASE_URL, or set [database] url in the config\n",
+                name);
+        return DW_EXIT_USAGE;
+    }
+    return DW_EXIT_OK;
+}
 
 static int cmd_migrate(const struct opts *o, int argc, char **argv)
 {
@@ -182,26 +289,16 @@ static int cmd_migrate(const struct opts *o, int argc, char **argv)
     const char *pos[1];
     const char *url;
     PGconn *conn = NULL;
-    bool loaded;
     int npos, rc;
     enum dw_status st;
 
-    rc = parse_command_args(&commands[0], argc, argv, NULL, pos, 0, &npos);
+    rc = parse_command_args(&commands[CMD_MIGRATE], argc, argv, NULL, pos, 0,
+                            &npos);
     if (rc >= 0)
         return rc;
-    rc = load_config(o, &cfg, &loaded);
+    rc = database_url(o, "migrate", &cfg, &url);
     if (rc != DW_EXIT_OK)
         goto done;
-    url = o->database_url != NULL
-              ? o->database_url
-              : dw_config_database_url(loaded ? &cfg : NULL);
-    if (url == NULL || url[0] == '\0') {
-        fputs("dw-admin: migrate: no database URL: pass --database-url, set "
-              "DW_DATABASE_URL, or set [database] url in the config\n",
-              stderr);
-        rc = DW_EXIT_USAGE;
-        goto done;
-    }
     st = dw_db_connect(url, "dw-admin", &conn, &err);
     if (st == DW_OK)
         st = dw_migrate(conn, &res, &err);
@@ -234,7 +331,8 @@ static int cmd_check_config(const struct opts *o, int argc, char **argv)
     const char *path = o->config_path ? o->config_path : DW_CONFIG_DEFAULT_PATH;
     int npos, rc;
 
-    rc = parse_command_args(&commands[1], argc, argv, NULL, pos, 0, &npos);
+    rc = parse_command_args(&commands[CMD_CHECK_CONFIG], argc, argv, NULL, pos,
+                            0, &npos);
     if (rc >= 0)
         return rc;
     dw_config_init(&cfg);
@@ -281,10 +379,12 @@ static int cmd_pseudonym(const struct opts *o, int argc, char **argv)
     const char *pos[2];
     const char *key = NULL, *raw_id;
     bool demo = false;
+    const struct command_flags flags = {&demo, NULL, NULL};
     int npos, rc;
 
     (void)o;
-    rc = parse_command_args(&commands[2], argc, argv, &demo, pos, 2, &npos);
+    rc = parse_command_args(&commands[CMD_PSEUDONYM], argc, argv, &flags, pos,
+                            2, &npos);
     if (rc >= 0)
         return rc;
     if (npos != 2)
@@ -308,6 +408,92 @@ static int cmd_pseudonym(const struct opts *o, int argc, char **argv)
         dw_log(DW_LOG_WARN, "pseudonym", "key=demo note=not_for_real_data");
     printf("%s\n", out);
     return DW_EXIT_OK;
+}
+
+static int cmd_import_wages(const struct opts *o, int argc, char **argv)
+{
+    struct dw_config cfg;
+    const char *pos[1];
+    const char *url;
+    int npos, rc;
+
+    rc = parse_command_args(&commands[CMD_IMPORT_WAGES], argc, argv, NULL, pos,
+                            1, &npos);
+    if (rc >= 0)
+        return rc;
+    if (npos != 1)
+        return usage_error("%s", "import-wages needs FILE.csv");
+    rc = database_url(o, "import-wages", &cfg, &url);
+    if (rc == DW_EXIT_OK)
+        rc = dw_admin_import_wages(url, pos[0], stdout, stderr);
+    dw_config_release(&cfg);
+    return rc;
+}
+
+static int cmd_import_fx(const struct opts *o, int argc, char **argv)
+{
+    struct dw_config cfg;
+    const char *pos[1];
+    const char *url, *source = NULL;
+    const struct command_flags flags = {NULL, NULL, &source};
+    int npos, rc;
+
+    rc = parse_command_args(&commands[CMD_IMPORT_FX], argc, argv, &flags, pos,
+                            1, &npos);
+    if (rc >= 0)
+        return rc;
+    if (npos != 1)
+        return usage_error("%s", "import-fx needs FILE.csv");
+    if (source != NULL && source[0] == '\0')
+        return usage_error("%s", "--source must not be empty");
+    rc = database_url(o, "import-fx", &cfg, &url);
+    if (rc == DW_EXIT_OK)
+        rc = dw_admin_import_fx(url, pos[0], source, stdout, stderr);
+    dw_config_release(&cfg);
+    return rc;
+}
+
+static int cmd_erase_worker(const struct opts *o, int argc, char **argv)
+{
+    struct dw_config cfg;
+    struct dw_error err = {0};
+    char raw[RAW_ID_MAX];
+    char worker_key[DW_PSEUDONYM_HEX];
+    const char *pos[2];
+    const char *key = NULL, *raw_id, *url;
+    bool demo = false, dry_run = false;
+    const struct command_flags flags = {&demo, &dry_run, NULL};
+    int npos, rc;
+
+    rc = parse_command_args(&commands[CMD_ERASE_WORKER], argc, argv, &flags,
+                            pos, 2, &npos);
+    if (rc >= 0)
+        return rc;
+    if (npos != 2)
+        return usage_error("%s", "erase-worker needs PLATFORM and RAW_ID");
+    if (!known_platform(pos[0]))
+        return usage_error("unknown platform '%s' (prolific, toloka, upwork, "
+                           "mturk, file)",
+                           pos[0]);
+    raw_id = pos[1];
+    if (strcmp(raw_id, "-") == 0) {
+        if (!read_raw_id(raw, sizeof(raw)))
+            return usage_error("%s", "no raw id on standard input");
+        raw_id = raw;
+    }
+    if (dw_pseudonym_key_from_env(demo, &key, &err) != DW_OK ||
+        dw_pseudonym(key, pos[0], raw_id, worker_key, &err) != DW_OK) {
+        fprintf(stderr, "dw-admin: erase-worker: %s\n", err.msg);
+        return (int)dw_exit_code(err.code);
+    }
+    memset(raw, 0, sizeof(raw)); /* the raw id is not needed any more */
+    if (demo && strcmp(key, DW_PSEUDONYM_DEMO_KEY) == 0)
+        dw_log(DW_LOG_WARN, "erase-worker", "key=demo note=not_for_real_data");
+    rc = database_url(o, "erase-worker", &cfg, &url);
+    if (rc == DW_EXIT_OK)
+        rc = dw_admin_erase_worker(url, worker_key, dry_run, stdout);
+    dw_config_release(&cfg);
+    return rc;
 }
 
 int main(int argc, char **argv)
