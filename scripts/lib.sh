@@ -11,8 +11,8 @@ die() { say "ERROR $*"; exit 1; }
 dw_build() {
   cmake -S "$DW_ROOT" -B "$DW_BUILD" -DCMAKE_BUILD_TYPE="${DW_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null \
     || die "cmake configure failed"
-  cmake --build "$DW_BUILD" -j"$(nproc)" -- --no-print-directory >/dev/null 2>"$DW_BUILD.log" || {
-    cat "$DW_BUILD.log" >&2
+  cmake --build "$DW_BUILD" -j"$(nproc)" -- --no-print-directory >/dev/null 2>"$DW_BUILD/build.log" || {
+    cat "$DW_BUILD/build.log" >&2
     die "build failed"
   }
 }
