@@ -1,4 +1,4 @@
-/* collector/http.c — libcurl GET with a capped body, timeouts and retries. */
+/* collector/http.c — libcurl requests with a capped body, timeouts, retries. */
 #include "http.h"
 
 #include <curl/curl.h>
@@ -31,18 +31,29 @@ void dw_http_req_init(struct dw_http_req *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* Overwrites a secret before it is freed. */
+static void wipe(char *s)
+{
+    volatile char *p = s;
+    while (p && *p)
+        *p++ = '\0';
+}
+
 void dw_http_req_release(struct dw_http_req *r)
 {
     for (size_t i = 0; i < r->n_headers; i++) {
         /* Headers may hold credentials: wipe before freeing. */
-        volatile char *p = r->headers[i];
-        while (*p)
-            *p++ = '\0';
+        wipe(r->headers[i]);
         free(r->headers[i]);
     }
+    wipe(r->userpwd);
+    free(r->userpwd);
     free(r->headers);
     free(r->url);
     free(r->log_name);
+    free(r->method);
+    free(r->body);
+    free(r->aws_sigv4);
     memset(r, 0, sizeof(*r));
 }
 
@@ -94,6 +105,94 @@ enum dw_status dw_http_req_add_header(struct dw_http_req *r, const char *fmt,
     if (!h)
         return DW_ERR_NOMEM;
     r->headers[r->n_headers++] = h;
+    return DW_OK;
+}
+
+enum dw_status dw_http_req_set_body(struct dw_http_req *r, const char *method,
+                                    const char *content_type, const char *body,
+                                    size_t len)
+{
+    char *m = strdup(method ? method : "POST");
+    char *b = malloc(len + 1);
+    if (!m || !b) {
+        free(m);
+        free(b);
+        return DW_ERR_NOMEM;
+    }
+    if (len > 0)
+        memcpy(b, body, len);
+    b[len] = '\0';
+    if (content_type) {
+        enum dw_status st =
+            dw_http_req_add_header(r, "Content-Type: %s", content_type);
+        if (st != DW_OK) {
+            free(m);
+            free(b);
+            return st;
+        }
+    }
+    free(r->method);
+    free(r->body);
+    r->method = m;
+    r->body = b;
+    r->body_len = len;
+    return DW_OK;
+}
+
+/* True when s is non-empty and every character is in the SigV4-safe set. */
+static bool sigv4_token_ok(const char *s, size_t n, bool colon_ok)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || strchr("._/+=-", c) != NULL ||
+                  (colon_ok && c == ':');
+        if (!ok || c == '\0')
+            return false;
+    }
+    return true;
+}
+
+enum dw_status dw_http_req_set_aws_sigv4(struct dw_http_req *r,
+                                         const char *region,
+                                         const char *service,
+                                         const char *credential,
+                                         struct dw_error *err)
+{
+    const char *colon = credential ? strchr(credential, ':') : NULL;
+    if (!region || !sigv4_token_ok(region, strlen(region), false))
+        return dw_error_set(err, DW_ERR_CONFIG,
+                            "AWS signing region is empty or malformed");
+    if (!service || !sigv4_token_ok(service, strlen(service), false))
+        return dw_error_set(err, DW_ERR_CONFIG,
+                            "AWS signing service is empty or malformed");
+    if (!colon ||
+        !sigv4_token_ok(credential, (size_t)(colon - credential), false) ||
+        !sigv4_token_ok(colon + 1, strlen(colon + 1), false))
+        return dw_error_set(err, DW_ERR_CONFIG,
+                            "AWS credential must be ACCESS_KEY_ID:SECRET "
+                            "(both non-empty)");
+    struct dw_buf b;
+    dw_buf_init(&b, 512);
+    char *u = strdup(credential);
+    enum dw_status st =
+        u ? dw_buf_printf(&b, "aws:amz:%s:%s", region, service) : DW_ERR_NOMEM;
+    char *sig = st == DW_OK ? dw_buf_take(&b) : NULL;
+    dw_buf_release(&b);
+    if (!u || !sig) {
+        wipe(u);
+        free(u);
+        free(sig);
+        return dw_error_set(err, st == DW_OK ? DW_ERR_NOMEM : st,
+                            "out of memory");
+    }
+    free(r->aws_sigv4);
+    wipe(r->userpwd);
+    free(r->userpwd);
+    r->aws_sigv4 = sig;
+    r->userpwd = u;
     return DW_OK;
 }
 
@@ -263,7 +362,21 @@ static enum dw_attempt attempt_once(struct dw_http *h,
     *status = 0;
 
     curl_easy_setopt(c, CURLOPT_URL, req->url);
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    if (req->body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)req->body_len);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+        if (req->method && strcmp(req->method, "POST") != 0)
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+    } else if (req->method && strcmp(req->method, "GET") != 0) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
+    if (req->aws_sigv4) {
+        curl_easy_setopt(c, CURLOPT_AWS_SIGV4, req->aws_sigv4);
+        curl_easy_setopt(c, CURLOPT_USERPWD, req->userpwd);
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "decentwork-collector/0.1");
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -321,6 +434,38 @@ enum dw_status dw_http_get(struct dw_http *h, const struct dw_http_req *req,
                            long *status, struct dw_buf *body,
                            struct dw_error *err)
 {
+    struct dw_http_hooks hooks = {check, NULL, check_ctx};
+    return dw_http_send(h, req, &hooks, status, body, err);
+}
+
+/* Asks the hook about a complete response; false = default handling. */
+static bool classify(struct dw_http *h, const struct dw_http_hooks *hooks,
+                     const struct dw_http_req *req, long status,
+                     const struct dw_buf *body, struct dw_http_verdict *v,
+                     char *msg, size_t msgsz)
+{
+    memset(v, 0, sizeof(*v));
+    v->delay_ms = -1;
+    if (!hooks || !hooks->classify)
+        return false;
+    hooks->classify(hooks->ctx, status, body->data ? body->data : "", body->len,
+                    v);
+    if (v->kind == DW_HTTP_DEFAULT)
+        return false;
+    if (v->final == DW_OK) /* a hook bug must not turn into success */
+        v->final = DW_ERR_HTTP;
+    if (v->kind == DW_HTTP_RETRY && v->final == DW_ERR_THROTTLED &&
+        status != 429)
+        h->stats.http_429++;
+    snprintf(msg, msgsz, "%.200s: HTTP %ld%s%.250s", req->log_name, status,
+             v->msg[0] ? " " : "", v->msg);
+    return true;
+}
+
+enum dw_status dw_http_send(struct dw_http *h, const struct dw_http_req *req,
+                            const struct dw_http_hooks *hooks, long *status,
+                            struct dw_buf *body, struct dw_error *err)
+{
     struct curl_slist *hdrs = NULL;
     enum dw_status st = DW_OK;
     char msg[DW_ERROR_MSG_MAX];
@@ -337,6 +482,18 @@ enum dw_status dw_http_get(struct dw_http *h, const struct dw_http_req *req,
         }
         hdrs = n;
     }
+    if (req->body && !req->aws_sigv4) {
+        /*
+         * No "Expect: 100-continue" round trip before a POST body. Not with
+         * SigV4: libcurl 7.88 signs this header although it is never sent.
+         */
+        struct curl_slist *n = curl_slist_append(hdrs, "Expect:");
+        if (!n) {
+            curl_slist_free_all(hdrs);
+            return dw_error_set(err, DW_ERR_NOMEM, "out of memory");
+        }
+        hdrs = n;
+    }
     body->max = h->opts.max_body;
     h->body = body;
 
@@ -346,10 +503,37 @@ enum dw_status dw_http_get(struct dw_http *h, const struct dw_http_req *req,
         msg[0] = '\0';
         enum dw_attempt how =
             attempt_once(h, req, hdrs, status, msg, sizeof(msg));
-        if (how == DW_ATTEMPT_OK && check) {
+        struct dw_http_verdict v;
+        if ((how == DW_ATTEMPT_OK || how == DW_ATTEMPT_STATUS) &&
+            classify(h, hooks, req, *status, body, &v, msg, sizeof(msg))) {
+            struct dw_retry_decision d =
+                dw_retry_decide_as(&h->opts.retry, n, v.kind == DW_HTTP_RETRY,
+                                   v.final, v.delay_ms, next_rand(h));
+            if (d.retry && v.delay_ms < 0 && h->retry_after[0]) {
+                int64_t ra;
+                if (dw_retry_after_parse(h->retry_after, dw_time_now(), &ra) ==
+                    DW_OK)
+                    d.delay_ms = ra < h->opts.retry.retry_after_cap_ms
+                                     ? ra
+                                     : h->opts.retry.retry_after_cap_ms;
+            }
+            if (!d.retry) {
+                st = d.final;
+                dw_error_set(err, st, "%s (after %d attempt%s)", msg, n,
+                             n == 1 ? "" : "s");
+                break;
+            }
+            char q[DW_ERROR_MSG_MAX + 64];
+            dw_log(DW_LOG_INFO, "http", "retry=%d delay_ms=%lld reason=%s", n,
+                   (long long)d.delay_ms, dw_log_quote(msg, q, sizeof(q)));
+            if (d.delay_ms > 0)
+                sleep_ms(d.delay_ms);
+            continue;
+        }
+        if (how == DW_ATTEMPT_OK && hooks && hooks->check) {
             struct dw_error cerr = {0};
             enum dw_status cst =
-                check(check_ctx, *status, body->data, body->len, &cerr);
+                hooks->check(hooks->ctx, *status, body->data, body->len, &cerr);
             if (cst == DW_ERR_PARSE) {
                 how = DW_ATTEMPT_BAD_BODY;
                 snprintf(msg, sizeof(msg), "%.200s: %.300s", req->log_name,

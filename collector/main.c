@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "config.h"
@@ -177,21 +178,26 @@ static int run_source(const struct dw_source_config *src, const struct args *a,
     struct dw_sync_result res;
     const char *cred = NULL;
 
+    /* A vendor export read from disk (or a public URL) needs no token. */
+    bool token_optional = src->platform && strcmp(src->platform, "file") == 0;
     if (!src->token_env || !*src->token_env) {
-        dw_error_set(&err, DW_ERR_CONFIG,
-                     "source %s: token_env is not set (name the environment "
-                     "variable that holds the API token)",
-                     src->name);
-        dw_log_error("collect", &err);
-        return DW_EXIT_USAGE;
-    }
-    cred = getenv(src->token_env);
-    if (!cred || !*cred) {
-        dw_error_set(&err, DW_ERR_CONFIG,
-                     "source %s: environment variable %s is not set", src->name,
-                     src->token_env);
-        dw_log_error("collect", &err);
-        return DW_EXIT_USAGE;
+        if (!token_optional) {
+            dw_error_set(&err, DW_ERR_CONFIG,
+                         "source %s: token_env is not set (name the "
+                         "environment variable that holds the API token)",
+                         src->name);
+            dw_log_error("collect", &err);
+            return DW_EXIT_USAGE;
+        }
+    } else {
+        cred = getenv(src->token_env);
+        if (!cred || !*cred) {
+            dw_error_set(&err, DW_ERR_CONFIG,
+                         "source %s: environment variable %s is not set",
+                         src->name, src->token_env);
+            dw_log_error("collect", &err);
+            return DW_EXIT_USAGE;
+        }
     }
     struct dw_sync_opts o = {
         .database_url = db_url,

@@ -267,6 +267,25 @@ static bool pseudonymize(const struct dw_platform_ctx *ctx, json_t *rec,
     *st = DW_OK;
     json_object_del(rec, "ip");
     json_object_del(rec, "strata");
+    /* Lists say participant_id, details participant; a record may carry
+     * both. Whichever is not the key read here is replaced too. */
+    const char *other =
+        strcmp(key, "participant") == 0 ? "participant_id" : "participant";
+    json_t *oid = json_object_get(rec, other);
+    if (oid) {
+        char owk[DW_PSEUDONYM_HEX];
+        json_t *repl = NULL;
+        if (json_is_string(oid) && *json_string_value(oid) &&
+            dw_pseudonym(ctx->pseudonym_key, PLATFORM, json_string_value(oid),
+                         owk, NULL) == DW_OK)
+            repl = json_string(owk);
+        else
+            repl = json_string("(invalid)");
+        if (!repl || json_object_set_new(rec, other, repl) != 0) {
+            *st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
+            return false;
+        }
+    }
     if (!json_is_string(pid) || !*json_string_value(pid)) {
         /* Whatever is there is not a usable id; never keep it. */
         if (pid && !json_is_null(pid))
@@ -302,6 +321,17 @@ static enum dw_unit_status map_status(const char *raw)
         if (strcmp(map[i].raw, raw) == 0)
             return map[i].st;
     return DW_UNIT_UNKNOWN;
+}
+
+/* Study minutes as seconds; DW_NONE when absent, negative or over a year. */
+static int64_t minutes_to_s(const json_t *v)
+{
+    if (!json_is_number(v))
+        return DW_NONE;
+    double m = json_number_value(v);
+    if (!(m >= 0 && m <= 366.0 * 24 * 60))
+        return DW_NONE;
+    return (int64_t)(m * 60.0 + 0.5);
 }
 
 static enum dw_status parse_study(const struct dw_platform_ctx *ctx,
@@ -342,12 +372,9 @@ static enum dw_status parse_study(const struct dw_platform_ctx *ctx,
         t->has_reward = true;
         memcpy(t->currency, cur, strlen(cur) + 1);
     }
-    json_t *est = json_object_get(s, "estimated_completion_time");
-    if (json_is_number(est) && json_number_value(est) >= 0)
-        t->estimate_s = (int64_t)(json_number_value(est) * 60.0 + 0.5);
-    json_t *mx = json_object_get(s, "maximum_allowed_time");
-    if (json_is_number(mx) && json_number_value(mx) >= 0)
-        t->max_time_s = (int64_t)(json_number_value(mx) * 60.0 + 0.5);
+    t->estimate_s =
+        minutes_to_s(json_object_get(s, "estimated_completion_time"));
+    t->max_time_s = minutes_to_s(json_object_get(s, "maximum_allowed_time"));
     if (!get_time(s, "date_created", &t->created_at))
         t->created_at = DW_TIME_NONE;
 
@@ -429,7 +456,9 @@ static enum dw_status parse_submission(const struct dw_platform_ctx *ctx,
     u->accepted_at = started;
     u->submitted_at = completed;
     json_t *tt = json_object_get(s, "time_taken");
-    if (json_is_integer(tt) && json_integer_value(tt) >= 0) {
+    /* A duration beyond a year is not a study's; ignore it. */
+    if (json_is_integer(tt) && json_integer_value(tt) >= 0 &&
+        json_integer_value(tt) <= 366LL * 86400) {
         u->duration_s = (int64_t)json_integer_value(tt);
         /* No completion stamp but a reported duration: derive it. */
         if (completed == DW_TIME_NONE && started != DW_TIME_NONE &&

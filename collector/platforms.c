@@ -8,7 +8,8 @@
 #include "dwtime.h"
 
 static const struct dw_platform *const registry[] = {
-    &dw_platform_prolific,
+    &dw_platform_prolific, &dw_platform_file,  &dw_platform_upwork,
+    &dw_platform_toloka,   &dw_platform_mturk,
     /* toloka, upwork, mturk, file: one file each, listed here. */
 };
 
@@ -26,6 +27,7 @@ void dw_request_release(struct dw_request *r)
 {
     free(r->url);
     free(r->scope);
+    free(r->body);
     memset(r, 0, sizeof(*r));
 }
 
@@ -42,9 +44,33 @@ void dw_request_list_release(struct dw_request_list *l)
     memset(l, 0, sizeof(*l));
 }
 
+enum dw_status dw_request_set(struct dw_request *out, int kind, bool root,
+                              const char *url, const char *scope,
+                              const char *body)
+{
+    char *u = strdup(url);
+    char *s = scope ? strdup(scope) : NULL;
+    char *b = body ? strdup(body) : NULL;
+    if (!u || (scope && !s) || (body && !b)) {
+        free(u);
+        free(s);
+        free(b);
+        return DW_ERR_NOMEM;
+    }
+    *out = (struct dw_request){kind, root, u, s, b};
+    return DW_OK;
+}
+
 enum dw_status dw_request_list_push(struct dw_request_list *l, int kind,
                                     bool root, const char *url,
                                     const char *scope)
+{
+    return dw_request_list_push_body(l, kind, root, url, scope, NULL);
+}
+
+enum dw_status dw_request_list_push_body(struct dw_request_list *l, int kind,
+                                         bool root, const char *url,
+                                         const char *scope, const char *body)
 {
     if (l->n == l->cap) {
         size_t ncap = l->cap ? l->cap * 2 : 16;
@@ -54,14 +80,24 @@ enum dw_status dw_request_list_push(struct dw_request_list *l, int kind,
         l->items = p;
         l->cap = ncap;
     }
-    char *u = strdup(url);
-    char *s = scope ? strdup(scope) : NULL;
-    if (!u || (scope && !s)) {
-        free(u);
-        free(s);
-        return DW_ERR_NOMEM;
-    }
-    l->items[l->n++] = (struct dw_request){kind, root, u, s};
+    enum dw_status st =
+        dw_request_set(&l->items[l->n], kind, root, url, scope, body);
+    if (st == DW_OK)
+        l->n++;
+    return st;
+}
+
+enum dw_status dw_credential_split(const char *credential, const char *what,
+                                   size_t *first_len, const char **second,
+                                   struct dw_error *err)
+{
+    const char *colon = credential ? strchr(credential, ':') : NULL;
+    if (!colon || colon == credential || colon[1] == '\0')
+        return dw_error_set(err, DW_ERR_CONFIG,
+                            "%s must be two non-empty parts joined by ':'",
+                            what);
+    *first_len = (size_t)(colon - credential);
+    *second = colon + 1;
     return DW_OK;
 }
 
@@ -93,8 +129,9 @@ enum dw_status dw_frontier_to_json(const struct dw_request_list *l,
         goto done;
     for (size_t i = 0; i < l->n; i++) {
         const struct dw_request *r = &l->items[i];
-        json_t *o = json_pack("{s:i,s:b,s:s,s:s*}", "k", r->kind, "r", r->root,
-                              "u", r->url, "s", r->scope);
+        json_t *o =
+            json_pack("{s:i,s:b,s:s,s:s*,s:s*}", "k", r->kind, "r", r->root,
+                      "u", r->url, "s", r->scope, "b", r->body);
         if (!o || json_array_append_new(pending, o))
             goto done;
     }
@@ -138,13 +175,13 @@ enum dw_status dw_frontier_from_json(const char *text,
     json_array_foreach(pending, i, o)
     {
         int kind = 0, rt = 0;
-        const char *url = NULL, *scope = NULL;
-        if (json_unpack(o, "{s:i,s:b,s:s,s?s}", "k", &kind, "r", &rt, "u", &url,
-                        "s", &scope) != 0) {
+        const char *url = NULL, *scope = NULL, *body = NULL;
+        if (json_unpack(o, "{s:i,s:b,s:s,s?s,s?s}", "k", &kind, "r", &rt, "u",
+                        &url, "s", &scope, "b", &body) != 0) {
             st = dw_error_set(err, DW_ERR_PARSE, "frontier: bad entry %zu", i);
             goto done;
         }
-        st = dw_request_list_push(l, kind, rt != 0, url, scope);
+        st = dw_request_list_push_body(l, kind, rt != 0, url, scope, body);
         if (st != DW_OK) {
             dw_error_set(err, st, "out of memory");
             goto done;

@@ -50,6 +50,10 @@ void dw_page_rows_release(struct dw_page_rows *r)
         free(r->payments[i].dedupe_key);
         free(r->payments[i].unit_external_id);
     }
+    for (size_t i = 0; i < r->n_practices; i++) {
+        free(r->practices[i].practice);
+        free(r->practices[i].evidence);
+    }
     for (size_t i = 0; i < r->n_quarantine; i++) {
         free(r->quarantine[i].page);
         free(r->quarantine[i].reason);
@@ -59,6 +63,8 @@ void dw_page_rows_release(struct dw_page_rows *r)
     free(r->units);
     free(r->payments);
     free(r->quarantine);
+    free(r->segments);
+    free(r->practices);
     memset(r, 0, sizeof(*r));
 }
 
@@ -112,6 +118,25 @@ struct dw_payment_row *dw_page_rows_add_payment(struct dw_page_rows *r)
     if (p)
         p->effective_at = DW_TIME_NONE;
     return p;
+}
+
+struct dw_segment_row *dw_page_rows_add_segment(struct dw_page_rows *r)
+{
+    struct dw_segment_row *s = grow((void **)&r->segments, &r->n_segments,
+                                    &r->cap_segments, sizeof(*s));
+    if (s) {
+        s->started_at = DW_TIME_NONE;
+        s->keyboard_events = DW_NONE;
+        s->mouse_events = DW_NONE;
+        s->activity_level = DW_NONE;
+    }
+    return s;
+}
+
+struct dw_practice_row *dw_page_rows_add_practice(struct dw_page_rows *r)
+{
+    return grow((void **)&r->practices, &r->n_practices, &r->cap_practices,
+                sizeof(struct dw_practice_row));
 }
 
 enum dw_status dw_page_rows_quarantine(struct dw_page_rows *r, const char *page,

@@ -78,6 +78,33 @@ struct dw_payment_row {
 };
 
 /*
+ * A tracked-time cell (Upwork work diary): counts only, never screenshot
+ * or webcam contents, window titles or memos. Integers are DW_NONE when
+ * the platform gives none (stored as NULL).
+ */
+struct dw_segment_row {
+    char worker_key[DW_PSEUDONYM_HEX];
+    int64_t started_at; /* µs UTC */
+    int64_t duration_s; /* > 0 */
+    int64_t screenshots;
+    int64_t webcam_shots;
+    int64_t keyboard_events; /* DW_NONE when unknown */
+    int64_t mouse_events;    /* DW_NONE when unknown */
+    int64_t activity_level;  /* DW_NONE when unknown */
+    bool manual;
+};
+
+/*
+ * A monitoring practice a source declares (dw.monitoring_practice).
+ * practice is one of the schema's names; evidence may be NULL. Heap.
+ */
+struct dw_practice_row {
+    char *practice;
+    bool in_use;
+    char *evidence;
+};
+
+/*
  * A record that failed validation. record is the pseudonymized record
  * text (JSON); page names where it came from (a path, never a token).
  */
@@ -98,6 +125,10 @@ struct dw_page_rows {
     size_t n_payments, cap_payments;
     struct dw_quarantine_row *quarantine;
     size_t n_quarantine, cap_quarantine;
+    struct dw_segment_row *segments;
+    size_t n_segments, cap_segments;
+    struct dw_practice_row *practices;
+    size_t n_practices, cap_practices;
 };
 
 void dw_page_rows_init(struct dw_page_rows *r);
@@ -113,6 +144,8 @@ void dw_page_rows_release(struct dw_page_rows *r);
 struct dw_task_row *dw_page_rows_add_task(struct dw_page_rows *r);
 struct dw_unit_row *dw_page_rows_add_unit(struct dw_page_rows *r);
 struct dw_payment_row *dw_page_rows_add_payment(struct dw_page_rows *r);
+struct dw_segment_row *dw_page_rows_add_segment(struct dw_page_rows *r);
+struct dw_practice_row *dw_page_rows_add_practice(struct dw_page_rows *r);
 
 /* Copies page, reason and record into a new quarantine row. */
 enum dw_status dw_page_rows_quarantine(struct dw_page_rows *r, const char *page,

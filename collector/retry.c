@@ -69,11 +69,28 @@ static enum dw_status final_error(enum dw_attempt how, long status)
     return DW_ERR_HTTP;
 }
 
+struct dw_retry_decision dw_retry_decide_as(const struct dw_retry_policy *p,
+                                            int n, bool retryable,
+                                            enum dw_status final,
+                                            int64_t delay_ms, uint64_t rnd)
+{
+    struct dw_retry_decision d = {false, 0, final};
+    if (!retryable || n >= p->max_attempts)
+        return d;
+    d.retry = true;
+    d.final = DW_OK;
+    if (delay_ms >= 0)
+        d.delay_ms =
+            delay_ms < p->retry_after_cap_ms ? delay_ms : p->retry_after_cap_ms;
+    else
+        d.delay_ms = dw_retry_backoff(p, n, rnd);
+    return d;
+}
+
 struct dw_retry_decision dw_retry_decide(const struct dw_retry_policy *p, int n,
                                          enum dw_attempt how, long status,
                                          int64_t retry_after_ms, uint64_t rnd)
 {
-    struct dw_retry_decision d = {false, 0, final_error(how, status)};
     bool retryable;
 
     switch (how) {
@@ -87,17 +104,8 @@ struct dw_retry_decision dw_retry_decide(const struct dw_retry_policy *p, int n,
     default:
         retryable = false;
     }
-    if (!retryable || n >= p->max_attempts)
-        return d;
-    d.retry = true;
-    d.final = DW_OK;
-    if (retry_after_ms >= 0)
-        d.delay_ms = retry_after_ms < p->retry_after_cap_ms
-                         ? retry_after_ms
-                         : p->retry_after_cap_ms;
-    else
-        d.delay_ms = dw_retry_backoff(p, n, rnd);
-    return d;
+    return dw_retry_decide_as(p, n, retryable, final_error(how, status),
+                              retry_after_ms, rnd);
 }
 
 static bool parse_digits(const char *s, int n, int *out)

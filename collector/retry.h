@@ -56,6 +56,16 @@ struct dw_retry_decision dw_retry_decide(const struct dw_retry_policy *p, int n,
                                          int64_t retry_after_ms, uint64_t rnd);
 
 /*
+ * The same decision when the caller has already classified the attempt:
+ * retryable or not, and the error to return when it stops. delay_ms >= 0
+ * replaces the backoff (capped at retry_after_cap_ms), -1 = backoff.
+ */
+struct dw_retry_decision dw_retry_decide_as(const struct dw_retry_policy *p,
+                                            int n, bool retryable,
+                                            enum dw_status final,
+                                            int64_t delay_ms, uint64_t rnd);
+
+/*
  * Parses a Retry-After value: delta-seconds ("120") or an RFC 7231
  * IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), relative to now (µs).
  * A date in the past is 0 ms. DW_ERR_PARSE for anything else.

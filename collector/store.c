@@ -29,7 +29,15 @@ static const char staging_sql[] =
     " effective_at timestamptz) ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE IF NOT EXISTS dw_stage_quarantine ("
     " ord bigint, record_sha256 text, page text, record_index integer,"
-    " reason text, record text) ON COMMIT DELETE ROWS;";
+    " reason text, record text) ON COMMIT DELETE ROWS;"
+    "CREATE TEMP TABLE IF NOT EXISTS dw_stage_segment ("
+    " ord bigint, worker_key text, started_at timestamptz,"
+    " duration_s integer, screenshots integer, webcam_shots integer,"
+    " keyboard_events integer, mouse_events integer,"
+    " activity_level smallint, manual boolean) ON COMMIT DELETE ROWS;"
+    "CREATE TEMP TABLE IF NOT EXISTS dw_stage_practice ("
+    " ord bigint, practice text, in_use boolean, evidence text)"
+    " ON COMMIT DELETE ROWS;";
 
 enum dw_status dw_store_prepare(PGconn *conn, struct dw_error *err)
 {
@@ -47,7 +55,8 @@ static const char merge_worker_sql[] =
     " SELECT DISTINCT ON (worker_key) worker_key, $1::text, country, tz,"
     "  CASE WHEN tz IS NULL THEN 'unknown' ELSE 'declared' END"
     " FROM (SELECT worker_key, country, tz FROM dw_stage_unit"
-    "       UNION ALL SELECT worker_key, NULL, NULL FROM dw_stage_payment) s"
+    "       UNION ALL SELECT worker_key, NULL, NULL FROM dw_stage_payment"
+    "       UNION ALL SELECT worker_key, NULL, NULL FROM dw_stage_segment) s"
     " ORDER BY worker_key, country IS NULL, tz IS NULL"
     " ON CONFLICT (worker_key) DO UPDATE SET"
     "  country = COALESCE(EXCLUDED.country, w.country),"
@@ -161,6 +170,40 @@ static const char merge_quarantine_sql[] =
     " FROM dw_stage_quarantine ORDER BY record_sha256, reason, ord DESC"
     " ON CONFLICT (source_id, record_sha256, reason) DO UPDATE SET"
     "  last_seen = now(), last_run_id = EXCLUDED.last_run_id";
+
+static const char merge_segment_sql[] =
+    "INSERT INTO dw.activity_segment AS a (source_id, worker_key,"
+    " started_at, duration_s, screenshots, webcam_shots, keyboard_events,"
+    " mouse_events, activity_level, manual)"
+    " SELECT DISTINCT ON (worker_key, started_at) $1, worker_key,"
+    "  started_at, duration_s, screenshots, webcam_shots, keyboard_events,"
+    "  mouse_events, activity_level, manual"
+    " FROM dw_stage_segment ORDER BY worker_key, started_at, ord DESC"
+    " ON CONFLICT (source_id, worker_key, started_at) DO UPDATE SET"
+    "  duration_s = EXCLUDED.duration_s,"
+    "  screenshots = EXCLUDED.screenshots,"
+    "  webcam_shots = EXCLUDED.webcam_shots,"
+    "  keyboard_events = EXCLUDED.keyboard_events,"
+    "  mouse_events = EXCLUDED.mouse_events,"
+    "  activity_level = EXCLUDED.activity_level, manual = EXCLUDED.manual"
+    " WHERE (a.duration_s, a.screenshots, a.webcam_shots,"
+    "        a.keyboard_events, a.mouse_events, a.activity_level, a.manual)"
+    "   IS DISTINCT FROM (EXCLUDED.duration_s, EXCLUDED.screenshots,"
+    "        EXCLUDED.webcam_shots, EXCLUDED.keyboard_events,"
+    "        EXCLUDED.mouse_events, EXCLUDED.activity_level,"
+    "        EXCLUDED.manual)";
+
+/* A source's declaration replaces the last one, practice by practice. */
+static const char merge_practice_sql[] =
+    "INSERT INTO dw.monitoring_practice AS m (source_id, practice, in_use,"
+    " evidence)"
+    " SELECT DISTINCT ON (practice) $1, practice, in_use, evidence"
+    " FROM dw_stage_practice ORDER BY practice, ord DESC"
+    " ON CONFLICT (source_id, practice) DO UPDATE SET"
+    "  in_use = EXCLUDED.in_use, evidence = EXCLUDED.evidence,"
+    "  updated_at = now()"
+    " WHERE (m.in_use, m.evidence)"
+    "   IS DISTINCT FROM (EXCLUDED.in_use, EXCLUDED.evidence)";
 
 static void copy_opt_i64(struct dw_copy *c, bool has, int64_t v)
 {
@@ -278,6 +321,48 @@ static enum dw_status stage_rows(PGconn *conn, const struct dw_page_rows *rows,
         if (st != DW_OK)
             goto fail;
     }
+    if (rows->n_segments) {
+        st = dw_copy_begin(&c, conn,
+                           "COPY dw_stage_segment (ord, worker_key,"
+                           " started_at, duration_s, screenshots,"
+                           " webcam_shots, keyboard_events, mouse_events,"
+                           " activity_level, manual) FROM STDIN",
+                           err);
+        for (size_t i = 0; st == DW_OK && i < rows->n_segments; i++) {
+            const struct dw_segment_row *g = &rows->segments[i];
+            dw_copy_i64(&c, (int64_t)i);
+            dw_copy_str(&c, g->worker_key);
+            dw_copy_time(&c, g->started_at);
+            dw_copy_i64(&c, g->duration_s);
+            dw_copy_i64(&c, g->screenshots);
+            dw_copy_i64(&c, g->webcam_shots);
+            copy_opt_i64(&c, g->keyboard_events >= 0, g->keyboard_events);
+            copy_opt_i64(&c, g->mouse_events >= 0, g->mouse_events);
+            copy_opt_i64(&c, g->activity_level >= 0, g->activity_level);
+            dw_copy_bool(&c, g->manual);
+            st = dw_copy_end_row(&c, err);
+        }
+        st = st == DW_OK ? dw_copy_finish(&c, err) : st;
+        if (st != DW_OK)
+            goto fail;
+    }
+    if (rows->n_practices) {
+        st = dw_copy_begin(&c, conn,
+                           "COPY dw_stage_practice (ord, practice, in_use,"
+                           " evidence) FROM STDIN",
+                           err);
+        for (size_t i = 0; st == DW_OK && i < rows->n_practices; i++) {
+            const struct dw_practice_row *m = &rows->practices[i];
+            dw_copy_i64(&c, (int64_t)i);
+            dw_copy_str(&c, m->practice);
+            dw_copy_bool(&c, m->in_use);
+            dw_copy_str(&c, m->evidence);
+            st = dw_copy_end_row(&c, err);
+        }
+        st = st == DW_OK ? dw_copy_finish(&c, err) : st;
+        if (st != DW_OK)
+            goto fail;
+    }
     return DW_OK;
 fail:
     if (c.active)
@@ -312,7 +397,7 @@ enum dw_status dw_store_page(PGconn *conn, int64_t source_id, int64_t run_id,
     st = stage_rows(conn, rows, err);
     if (st != DW_OK)
         return st;
-    if (rows->n_units || rows->n_payments) {
+    if (rows->n_units || rows->n_payments || rows->n_segments) {
         st = dw_db_exec(conn, merge_worker_sql, 1, p_plat, NULL, err);
         if (st != DW_OK)
             return st;
@@ -339,6 +424,17 @@ enum dw_status dw_store_page(PGconn *conn, int64_t source_id, int64_t run_id,
         counts->payments_new = result_long(res, 0);
         PQclear(res);
         res = NULL;
+    }
+    if (rows->n_segments) {
+        st = dw_db_exec(conn, merge_segment_sql, 1, p_src, NULL, err);
+        if (st != DW_OK)
+            return st;
+        counts->segments_seen = (long)rows->n_segments;
+    }
+    if (rows->n_practices) {
+        st = dw_db_exec(conn, merge_practice_sql, 1, p_src, NULL, err);
+        if (st != DW_OK)
+            return st;
     }
     if (rows->n_quarantine) {
         st = dw_db_exec(conn, merge_quarantine_sql, 2, p_run, NULL, err);

@@ -15,7 +15,8 @@ struct dw_store_counts {
     long units_changed; /* inserted, or any column changed */
     long payments_seen;
     long payments_new;
-    long quarantined; /* quarantine rows staged (new or seen again) */
+    long quarantined;   /* quarantine rows staged (new or seen again) */
+    long segments_seen; /* activity segments staged */
 };
 
 /*
@@ -26,9 +27,10 @@ enum dw_status dw_store_prepare(PGconn *conn, struct dw_error *err);
 
 /*
  * Merges rows into dw.worker, dw.task, dw.work_unit (+ history),
- * dw.payment and dw.quarantine for source_id, attributing changes to
- * run_id. Must run inside the caller's transaction. platform names the
- * workers' platform. counts is filled (not accumulated).
+ * dw.payment, dw.activity_segment, dw.monitoring_practice and dw.quarantine
+ * for source_id, attributing changes to run_id. Must run inside the caller's
+ * transaction. platform names the workers' platform. counts is filled (not
+ * accumulated).
  */
 enum dw_status dw_store_page(PGconn *conn, int64_t source_id, int64_t run_id,
                              const char *platform,

@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "dwtime.h"
+#include "file_fetch.h"
 #include "log.h"
 #include "platform.h"
 #include "store.h"
@@ -42,6 +43,7 @@ struct run {
     struct dw_request_list frontier;
     struct dw_sync_result *res;
     bool locked;
+    bool restarted; /* a stale cursor already restarted the crawl once */
 };
 
 /* Passed to the HTTP check callback: parse inside the retry loop. */
@@ -49,7 +51,16 @@ struct check_ctx {
     struct run *run;
     const struct dw_request *req;
     struct dw_parse_out *out;
+    bool restart_crawl; /* the platform said the request's cursor expired */
 };
+
+static void classify_response(void *p, long status, const char *body,
+                              size_t len, struct dw_http_verdict *v)
+{
+    struct check_ctx *c = p;
+    c->run->platform->classify(&c->run->ctx, c->req, status, body, len, v);
+    c->restart_crawl = v->kind == DW_HTTP_FINAL && v->restart_crawl;
+}
 
 static enum dw_status check_body(void *p, long status, const char *body,
                                  size_t len, struct dw_error *err)
@@ -253,12 +264,13 @@ static enum dw_status extend_frontier(struct run *r, struct dw_parse_out *o,
 {
     enum dw_status st = DW_OK;
     if (o->has_next)
-        st = dw_request_list_push(&r->frontier, o->next.kind, o->next.root,
-                                  o->next.url, o->next.scope);
+        st =
+            dw_request_list_push_body(&r->frontier, o->next.kind, o->next.root,
+                                      o->next.url, o->next.scope, o->next.body);
     for (size_t i = o->follow.n; st == DW_OK && i > 0; i--) {
         const struct dw_request *q = &o->follow.items[i - 1];
-        st = dw_request_list_push(&r->frontier, q->kind, q->root, q->url,
-                                  q->scope);
+        st = dw_request_list_push_body(&r->frontier, q->kind, q->root, q->url,
+                                       q->scope, q->body);
     }
     if (st != DW_OK)
         dw_error_set(err, st, "out of memory");
@@ -324,16 +336,37 @@ static enum dw_status crawl(struct run *r, struct dw_error *err)
     dw_buf_init(&body, 0);
     while (dw_request_list_pop(&r->frontier, &req)) {
         struct dw_http_req h;
-        struct check_ctx cc = {r, &req, &out};
+        struct check_ctx cc = {r, &req, &out, false};
+        struct dw_http_hooks hooks = {
+            check_body, r->platform->classify ? classify_response : NULL, &cc};
         long status = 0;
 
         dw_http_req_init(&h);
         st = dw_http_req_set_url(&h, req.url);
         if (st == DW_OK)
             st = r->platform->prepare(&r->ctx, &req, &h, err);
-        if (st == DW_OK)
-            st = dw_http_get(r->http, &h, check_body, &cc, &status, &body, err);
-        if (st == DW_ERR_NOT_FOUND && !req.root) {
+        if (st == DW_OK && dw_file_url(req.url)) /* the file source */
+            st = dw_file_get(req.url, DW_HTTP_DEFAULT_MAX_BODY, check_body, &cc,
+                             &status, &body, err);
+        else if (st == DW_OK)
+            st = dw_http_send(r->http, &h, &hooks, &status, &body, err);
+        if (st != DW_OK && cc.restart_crawl && !r->restarted) {
+            /* A stale page token: everything is upserted, so a fresh
+             * crawl over the same window loses and doubles nothing. */
+            char q[DW_ERROR_MSG_MAX + 64];
+            dw_log(DW_LOG_WARN, "collect",
+                   "source=%s cursor=expired action=restart reason=%s",
+                   r->src->name,
+                   dw_log_quote(err ? err->msg : "", q, sizeof(q)));
+            r->restarted = true;
+            dw_request_list_release(&r->frontier);
+            dw_request_list_init(&r->frontier);
+            if (err)
+                memset(err, 0, sizeof(*err));
+            st = r->platform->start(&r->ctx, &r->frontier, err);
+            if (st == DW_OK)
+                st = commit_skip(r, err);
+        } else if (st == DW_ERR_NOT_FOUND && !req.root) {
             char q[256];
             dw_log(DW_LOG_WARN, "collect", "source=%s gone=%s action=skip",
                    r->src->name, dw_log_quote(h.log_name, q, sizeof(q)));
@@ -427,7 +460,8 @@ enum dw_status dw_sync_source(const struct dw_source_config *src,
         st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (!dw_http_url_allowed(r.endpoint)) {
+    /* "" = the platform has no API endpoint (the file source's path). */
+    if (*r.endpoint && !dw_http_url_allowed(r.endpoint)) {
         st = dw_error_set(err, DW_ERR_CONFIG,
                           "source %s: endpoint must be https (plain http "
                           "only to loopback)",

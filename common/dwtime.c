@@ -228,13 +228,15 @@ const char *dw_time_format_iso(int64_t usec, char *out)
 {
     int64_t days, rem, y;
     unsigned m, d;
-    int64_t secs = floor_div(usec, DW_USEC);
-    int64_t frac = usec - secs * DW_USEC;
-
     if (usec == DW_TIME_NONE) {
         snprintf(out, DW_TIME_ISO_MAX, "none");
         return out;
     }
+    int64_t secs = floor_div(usec, DW_USEC);
+    /* usec - secs * DW_USEC, without overflowing near INT64_MIN. */
+    int64_t frac = usec % DW_USEC;
+    if (frac < 0)
+        frac += DW_USEC;
     days = floor_div(secs, 86400);
     rem = secs - days * 86400;
     dw_civil_from_days(days, &y, &m, &d);

@@ -14,10 +14,17 @@
 #define DEFAULT_PAGE_SIZE 100
 #define MAX_SCALE 100000
 
-/* Supported platforms; a new one is one file and one line here. */
+/*
+ * Supported platforms, all served at once; a new one is one file and one
+ * line here. The order is the routing order (see struct sim_platform).
+ */
 static const struct sim_platform *const platforms[] = {
     &sim_prolific,
+    &sim_upwork,
+    &sim_mturk,
+    &sim_toloka,
 };
+#define N_PLATFORMS (sizeof platforms / sizeof platforms[0])
 
 static void usage(FILE *out)
 {
@@ -35,19 +42,21 @@ static void usage(FILE *out)
         "  --port P          port to listen on; 0 picks a free one (default "
         "0)\n"
         "  --seed S          seed of all data and faults (default 1)\n"
-        "  --platform NAME   API to speak: prolific (default prolific)\n"
+        "  --platform NAME   serve only this API (default: all of them)\n"
         "  --scale N         workers per account, at least 7 (default 40)\n"
         "  --anchor DATE     first day of the 4-week window of work\n"
         "                    (default: the Monday 5 weeks before today, UTC)\n"
-        "  --fault SPEC      inject faults, e.g. 429:0.1,500:0.05,stall:3@7\n"
+        "  --fault SPEC      inject faults, e.g. 429:0.1,500:0.05,stall:3@7;\n"
+        "                    PLATFORM:KIND... for one platform only\n"
         "                    (repeatable; see docs/simulator.md)\n"
         "  --page-size N     page size when a client sends none (default 100,\n"
         "                    at most 500)\n"
         "  --quiet           no request log on stderr\n"
         "  -h, --help        this text\n"
         "\n"
-        "Control routes (never faulted): GET /__sim/truth?token=T,\n"
-        "POST /__sim/advance[?token=T], GET|POST /__sim/faults,\n"
+        "Control routes (never faulted): GET "
+        "/__sim/truth?token=T[&platform=P],\n"
+        "POST /__sim/advance[?token=T][&platform=P], GET|POST /__sim/faults,\n"
         "GET /__sim/stats, GET /__sim/requests, GET /__sim/health.\n",
         out);
 }
@@ -94,7 +103,7 @@ int main(int argc, char **argv)
     };
     unsigned long long port = 0, seed = 1, scale = DEFAULT_SCALE,
                        page_size = DEFAULT_PAGE_SIZE;
-    const struct sim_platform *platform = platforms[0];
+    const struct sim_platform *platform = NULL; /* NULL = all */
     int64_t anchor = sim_default_anchor();
     static char faults[SIM_FAULT_SPEC_MAX];
     bool quiet = false;
@@ -125,7 +134,7 @@ int main(int argc, char **argv)
             break;
         case 'P':
             platform = NULL;
-            for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++)
+            for (size_t i = 0; i < N_PLATFORMS; i++)
                 if (strcmp(optarg, platforms[i]->name) == 0)
                     platform = platforms[i];
             ok = platform != NULL;
@@ -175,7 +184,8 @@ int main(int argc, char **argv)
         .seed = seed,
         .page_size = (int)page_size,
         .quiet = quiet,
-        .platform = platform,
+        .platforms = platform ? &platform : platforms,
+        .n_platforms = platform ? 1 : N_PLATFORMS,
         .worlds = worlds,
         .faults = faults,
     };
@@ -190,12 +200,20 @@ int main(int argc, char **argv)
            (unsigned)sim_server_port(srv));
     fflush(stdout);
     if (!quiet) {
-        char day[16];
+        char day[16], names[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < cfg.n_platforms; i++) {
+            int n = snprintf(names + used, sizeof names - used, "%s%s",
+                             i ? "," : "", cfg.platforms[i]->name);
+            if (n < 0 || (size_t)n >= sizeof names - used)
+                break;
+            used += (size_t)n;
+        }
         sim_date_format(anchor, day, sizeof day);
         fprintf(stderr,
-                "dw-sim: platform=%s seed=%llu scale=%llu anchor=%s "
+                "dw-sim: platforms=%s seed=%llu scale=%llu anchor=%s "
                 "page-size=%llu faults=%s\n",
-                platform->name, seed, scale, day, page_size,
+                names, seed, scale, day, page_size,
                 faults[0] ? faults : "none");
     }
 

@@ -453,10 +453,18 @@ static const struct sim_route routes[] = {
     {"GET", "/api/v1/submissions/{}/", submission_detail_route},
 };
 
+/* Prolific's requests carry "Authorization: Token ...". */
+static bool prolific_match(const struct sim_request *req)
+{
+    const char *h = sim_request_header(req, "Authorization");
+    return h && strncmp(h, "Token ", 6) == 0;
+}
+
 const struct sim_platform sim_prolific = {
     .name = "prolific",
     .routes = routes,
     .n_routes = sizeof routes / sizeof routes[0],
     .error_body = prolific_error_body,
     .worker_id = worker_id,
+    .match = prolific_match,
 };

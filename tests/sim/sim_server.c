@@ -160,23 +160,31 @@ static json_t *money_by_currency(const struct sim_world *w, bool bonuses)
                      (json_int_t)usd);
 }
 
-static void sim_truth(struct sim_server *s, const struct sim_request *req,
-                      struct sim_response *resp)
+/*
+ * The served platform named by ?platform= (default: prolific when served,
+ * else the first); NULL after answering 400.
+ */
+static const struct sim_platform *query_platform(struct sim_server *s,
+                                                 const struct sim_request *req,
+                                                 struct sim_response *resp)
 {
-    const char *token = sim_request_query(req, "token");
-    if (!token || !sim_token_valid(token)) {
-        sim_error(resp, 400, "token=T is required and must be a valid token");
-        return;
-    }
-    struct sim_world *w = sim_workspaces_get(s->cfg.worlds, token);
-    if (!w) {
-        sim_error(resp, 503, "cannot create the workspace");
-        return;
-    }
+    const char *name = sim_request_query(req, "platform");
+    for (size_t i = 0; i < s->cfg.n_platforms; i++)
+        if (strcmp(s->cfg.platforms[i]->name, name ? name : "prolific") == 0)
+            return s->cfg.platforms[i];
+    if (!name)
+        return s->cfg.platforms[0];
+    sim_error(resp, 400, "platform=NAME names no platform this dw-sim serves");
+    return NULL;
+}
+
+static json_t *generic_truth(const struct sim_platform *pf,
+                             const struct sim_world *w)
+{
     json_t *workers = json_array();
     for (size_t i = 0; i < w->n_workers; i++) {
         char id[64];
-        s->cfg.platform->worker_id(&w->workers[i], id, sizeof id);
+        pf->worker_id(&w->workers[i], id, sizeof id);
         json_array_append_new(
             workers,
             json_pack("{s:s,s:s,s:I}", "participant_id", id, "story",
@@ -192,33 +200,65 @@ static void sim_truth(struct sim_server *s, const struct sim_request *req,
     char from[16], to[16];
     sim_date_format(w->anchor_day, from, sizeof from);
     sim_date_format(w->anchor_day + SIM_WINDOW_DAYS, to, sizeof to);
-    json_t *o = json_pack(
+    return json_pack(
         "{s:s,s:i,s:s,s:s,s:o,s:{s:I,s:I,s:I,s:I,s:o},s:o,s:o}", "platform",
-        s->cfg.platform->name, "step", w->step, "window_start", from,
-        "window_end", to, "workers", workers, "counts", "workers",
-        (json_int_t)w->n_workers, "studies", (json_int_t)w->n_tasks,
-        "submissions", (json_int_t)w->n_units, "bonuses",
+        pf->name, "step", w->step, "window_start", from, "window_end", to,
+        "workers", workers, "counts", "workers", (json_int_t)w->n_workers,
+        "studies", (json_int_t)w->n_tasks, "submissions",
+        (json_int_t)w->n_units, "bonuses",
         (json_int_t)sim_world_count_bonuses(w), "by_status", by_status,
         "approved_reward_minor", money_by_currency(w, false), "bonus_minor",
         money_by_currency(w, true));
-    respond_json_take(resp, 200, o);
 }
 
-static json_t *advance_one(struct sim_world *w, const char *token)
+static void sim_truth(struct sim_server *s, const struct sim_request *req,
+                      struct sim_response *resp)
+{
+    const struct sim_platform *pf = query_platform(s, req, resp);
+    if (!pf)
+        return;
+    const char *token = sim_request_query(req, "token");
+    if (!token || !sim_token_valid(token)) {
+        sim_error(resp, 400, "token=T is required and must be a valid token");
+        return;
+    }
+    struct sim_world *w = sim_workspaces_get(s->cfg.worlds, token);
+    if (!w) {
+        sim_error(resp, 503, "cannot create the workspace");
+        return;
+    }
+    respond_json_take(resp, 200,
+                      pf->truth ? pf->truth(w) : generic_truth(pf, w));
+}
+
+static void unit_id(const struct sim_platform *pf, const struct sim_unit *u,
+                    char *out, size_t n)
+{
+    char hex[25];
+    if (pf->unit_id) {
+        pf->unit_id(u, out, n);
+        return;
+    }
+    sim_id_hex(u->id, hex);
+    snprintf(out, n, "%s", hex);
+}
+
+static json_t *advance_one(const struct sim_platform *pf, struct sim_world *w,
+                           const char *token)
 {
     struct sim_advance_result r;
-    char id[25];
+    char id[64];
     sim_world_advance(w, &r);
     json_t *o = json_pack("{s:s,s:i,s:I}", "token", token, "step", r.step,
                           "approved", (json_int_t)r.approved);
     if (r.reversed >= 0) {
-        sim_id_hex(w->units[r.reversed].id, id);
+        unit_id(pf, &w->units[r.reversed], id, sizeof id);
         json_object_set_new(o, "reversed", json_string(id));
     } else {
         json_object_set_new(o, "reversed", json_null());
     }
     if (r.bonused >= 0) {
-        sim_id_hex(w->units[r.bonused].id, id);
+        unit_id(pf, &w->units[r.bonused], id, sizeof id);
         json_object_set_new(o, "bonus",
                             json_pack("{s:s,s:i}", "submission", id, "amount",
                                       (int)r.bonus_minor));
@@ -231,6 +271,9 @@ static json_t *advance_one(struct sim_world *w, const char *token)
 static void sim_advance(struct sim_server *s, const struct sim_request *req,
                         struct sim_response *resp)
 {
+    const struct sim_platform *pf = query_platform(s, req, resp);
+    if (!pf)
+        return;
     const char *token = sim_request_query(req, "token");
     json_t *list = json_array();
     if (token) {
@@ -242,12 +285,12 @@ static void sim_advance(struct sim_server *s, const struct sim_request *req,
             sim_error(resp, 400, "invalid token");
             return;
         }
-        json_array_append_new(list, advance_one(w, token));
+        json_array_append_new(list, advance_one(pf, w, token));
     } else {
         const char *t;
         for (size_t i = 0; i < sim_workspaces_count(s->cfg.worlds); i++) {
             struct sim_world *w = sim_workspaces_at(s->cfg.worlds, i, &t);
-            json_array_append_new(list, advance_one(w, t));
+            json_array_append_new(list, advance_one(pf, w, t));
         }
     }
     respond_json_take(resp, 200, json_pack("{s:o}", "advanced", list));
@@ -333,22 +376,46 @@ static void sim_control(struct sim_server *s, const struct sim_request *req,
         sim_stats(s, resp);
     else if (IS("/__sim/requests") && get)
         sim_requests(s, resp);
-    else if (IS("/__sim/health") && get)
-        respond_json_take(
-            resp, 200,
-            json_pack("{s:b,s:s}", "ok", 1, "platform", s->cfg.platform->name));
-    else
+    else if (IS("/__sim/health") && get) {
+        json_t *names = json_array();
+        for (size_t i = 0; i < s->cfg.n_platforms; i++)
+            json_array_append_new(names,
+                                  json_string(s->cfg.platforms[i]->name));
+        respond_json_take(resp, 200,
+                          json_pack("{s:b,s:s,s:o}", "ok", 1, "platform",
+                                    s->cfg.platforms[0]->name, "platforms",
+                                    names));
+    } else
         sim_error(resp, 404, "no such simulator route");
 #undef IS
 }
 
 /* ---- platform routes ---- */
 
-static void dispatch(struct sim_server *s, struct sim_request *req,
-                     struct sim_response *resp, char *scratch,
-                     size_t scratch_len)
+/* The platform a request is for (see struct sim_platform). */
+static const struct sim_platform *pick_platform(struct sim_server *s,
+                                                const struct sim_request *req)
 {
-    const struct sim_platform *pf = s->cfg.platform;
+    const char *p[SIM_MAX_PARAMS];
+    size_t np;
+    char scratch[512];
+    for (size_t i = 0; i < s->cfg.n_platforms; i++)
+        if (s->cfg.platforms[i]->match && s->cfg.platforms[i]->match(req))
+            return s->cfg.platforms[i];
+    for (size_t i = 0; i < s->cfg.n_platforms; i++) {
+        const struct sim_platform *pf = s->cfg.platforms[i];
+        for (size_t r = 0; r < pf->n_routes; r++)
+            if (route_match(pf->routes[r].pattern, req->path, p, &np, scratch,
+                            sizeof scratch))
+                return pf;
+    }
+    return s->cfg.platforms[0];
+}
+
+static void dispatch(struct sim_request *req, struct sim_response *resp,
+                     char *scratch, size_t scratch_len)
+{
+    const struct sim_platform *pf = req->platform;
     bool path_known = false;
     for (size_t i = 0; i < pf->n_routes; i++) {
         const struct sim_route *r = &pf->routes[i];
@@ -393,6 +460,14 @@ static void fault_response(struct sim_server *s, const struct sim_request *req,
                            struct sim_response *resp)
 {
     int status = 429;
+    if (d->kind == SIM_FAULT_THROTTLE) {
+        if (req->platform->throttle)
+            req->platform->throttle(req, resp);
+        else
+            sim_respond_error(req, resp, 429, "Too Many Requests",
+                              "Request was throttled.");
+        return;
+    }
     switch (d->kind) {
     case SIM_FAULT_500:
         status = 500;
@@ -629,7 +704,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         .base_url = base,
         .page_size = s->cfg.page_size,
         .worlds = s->cfg.worlds,
-        .platform = s->cfg.platform,
+        .platform = s->cfg.platforms[0],
         .conn = conn,
     };
     struct sim_response resp = {.status = 500};
@@ -644,9 +719,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         sim_control(s, &req, &resp);
         pthread_mutex_unlock(&s->mu);
     } else {
+        req.platform = pick_platform(s, &req);
         pthread_mutex_lock(&s->mu);
         s->api_requests++;
-        d = sim_faults_next(&s->faults);
+        d = sim_faults_next(&s->faults, req.platform->name);
         pthread_mutex_unlock(&s->mu);
 
         switch (d.kind) {
@@ -657,6 +733,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         case SIM_FAULT_502:
         case SIM_FAULT_503:
         case SIM_FAULT_504:
+        case SIM_FAULT_THROTTLE:
             fault_response(s, &req, &d, &resp);
             applied = d.kind;
             break;
@@ -667,7 +744,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
             }
             req.dup = d.kind == SIM_FAULT_DUP;
             pthread_mutex_lock(&s->mu);
-            dispatch(s, &req, &resp, scratch, sizeof scratch);
+            dispatch(&req, &resp, scratch, sizeof scratch);
             pthread_mutex_unlock(&s->mu);
             if (d.kind == SIM_FAULT_DUP && resp.dup_applied)
                 applied = d.kind;
@@ -718,6 +795,15 @@ struct sim_server *sim_server_start(const struct sim_server_config *cfg,
     s->cfg.faults = NULL;
     pthread_mutex_init(&s->mu, NULL);
     sim_faults_init(&s->faults, cfg->seed);
+    bool ok = cfg->n_platforms > 0;
+    for (size_t i = 0; ok && i < cfg->n_platforms; i++)
+        ok = sim_faults_add_platform(&s->faults, cfg->platforms[i]->name);
+    if (!ok) {
+        snprintf(err, errlen, "bad platform table");
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return NULL;
+    }
     if (cfg->faults && !sim_faults_set(&s->faults, cfg->faults, err, errlen)) {
         pthread_mutex_destroy(&s->mu);
         free(s);

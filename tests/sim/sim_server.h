@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "sim_faults.h"
 #include "sim_world.h"
 
@@ -43,6 +45,13 @@ struct sim_route {
  * A platform plugs in with one const table: its routes and how its errors
  * look. Adding a platform = one sim_<name>.c defining one of these, and a
  * line in sim_main.c's table.
+ *
+ * One dw-sim serves every platform of its table at once. For each API
+ * request the server picks ONE platform, in this order: the first (in
+ * table order) whose match() says yes; else the first with a route whose
+ * pattern matches the path; else the first of the table. That platform's
+ * faults are drawn, then only its routes are tried (404/405 in its error
+ * envelope when none fits).
  */
 struct sim_platform {
     const char *name;
@@ -52,10 +61,35 @@ struct sim_platform {
     char *(*error_body)(int status, const char *title, const char *detail);
     /* A worker id as this platform writes it (for /__sim/truth). */
     void (*worker_id)(const struct sim_worker *w, char *out, size_t n);
+    /*
+     * OPTIONAL: true when req is for this platform, from what only it
+     * sends (Prolific: "Authorization: Token ..."; Toloka: "OAuth " or
+     * "ApiKey "; Upwork: POST /graphql; MTurk: POST / with X-Amz-Target).
+     * Must only look at method, path and headers.
+     */
+    bool (*match)(const struct sim_request *req);
+    /*
+     * OPTIONAL: the platform's own throttling answer for the `throttle`
+     * fault (MTurk: 400 ThrottlingException). NULL = 429 without
+     * Retry-After in the error envelope.
+     */
+    void (*throttle)(const struct sim_request *req, struct sim_response *resp);
+    /*
+     * OPTIONAL: GET /__sim/truth?platform=NAME for world w (new reference;
+     * NULL on OOM). NULL = the generic Prolific-shaped truth (see
+     * docs/simulator.md) with worker ids from worker_id().
+     */
+    json_t *(*truth)(const struct sim_world *w);
+    /* OPTIONAL: a unit id as this platform writes it (for /__sim/advance);
+     * NULL = 24 hex digits. */
+    void (*unit_id)(const struct sim_unit *u, char *out, size_t n);
 };
 
 /* The platforms, one file each (sim_prolific.c, ...). */
 extern const struct sim_platform sim_prolific;
+extern const struct sim_platform sim_mturk;
+extern const struct sim_platform sim_upwork;
+extern const struct sim_platform sim_toloka;
 
 /* One request as handlers see it. Everything is borrowed. */
 struct sim_request {
@@ -88,7 +122,9 @@ struct sim_server_config {
     uint64_t seed;
     int page_size;
     bool quiet; /* no request log on stderr */
-    const struct sim_platform *platform;
+    /* The platforms served, in routing order (borrowed, at least one). */
+    const struct sim_platform *const *platforms;
+    size_t n_platforms;
     struct sim_workspaces *worlds; /* borrowed */
     const char *faults;            /* initial spec, may be NULL */
 };

@@ -63,7 +63,7 @@ static enum dw_status parse_fixture(const struct dw_platform_ctx *ctx,
 {
     size_t len;
     char *body = slurp(file, &len);
-    struct dw_request req = {kind, false, (char *)url, (char *)scope};
+    struct dw_request req = {kind, false, (char *)url, (char *)scope, NULL};
     dw_parse_out_init(out);
     enum dw_status st =
         dw_platform_prolific.parse(ctx, &req, body, len, out, err);
@@ -109,7 +109,7 @@ static void prepare_sends_the_token_header(void **state)
     (void)state;
     struct dw_platform_ctx ctx = make_ctx();
     struct dw_http_req h;
-    struct dw_request req = {1, true, EP "/api/v1/studies/", NULL};
+    struct dw_request req = {1, true, EP "/api/v1/studies/", NULL, NULL};
     dw_http_req_init(&h);
     assert_int_equal(dw_platform_prolific.prepare(&ctx, &req, &h, NULL), DW_OK);
     assert_int_equal(h.n_headers, 2);
@@ -311,7 +311,7 @@ static enum dw_status parse_inline(const struct dw_platform_ctx *ctx,
     struct dw_request req = {2, false,
                              EP "/api/v1/studies/" STUDY_A
                                 "/submissions/?limit=2&offset=2",
-                             (char *)scope};
+                             (char *)scope, NULL};
     dw_parse_out_init(o);
     return dw_platform_prolific.parse(ctx, &req, body, strlen(body), o, NULL);
 }
@@ -402,7 +402,7 @@ static void malformed_pages_are_parse_errors(void **state)
         struct dw_request req = {2, false,
                                  EP "/api/v1/studies/" STUDY_A
                                     "/submissions/?limit=2&offset=2",
-                                 SCOPE_GBP};
+                                 SCOPE_GBP, NULL};
         dw_parse_out_init(&o);
         assert_int_equal(dw_platform_prolific.parse(&ctx, &req, bodies[i],
                                                     strlen(bodies[i]), &o,
