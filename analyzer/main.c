@@ -10,7 +10,7 @@
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
-#include "report_text.h"
+#include "report_model.h"
 #include "run.h"
 #include "status.h"
 #include "worktime.h"
@@ -18,12 +18,15 @@
 static const char usage_text[] =
     "Usage: dw-analyze [OPTIONS] run --from DATE --to DATE [--vendor NAME]\n"
     "       dw-analyze [OPTIONS] report [--vendor NAME] [--run ID]\n"
+    "                  [--format text|json|csv|html] [--output FILE]\n"
     "\n"
     "run     compute worker-weeks, flags and vendor scorecards for the\n"
     "        window (widened to whole ISO weeks) and store them in one\n"
     "        transaction; re-running a window replaces its results.\n"
     "report  print the scorecard of a vendor (or of every vendor) from the\n"
-    "        latest finished run covering it, or from run ID.\n"
+    "        latest finished run covering it, or from run ID, as text\n"
+    "        (default), json, csv or a one-page html with charts; to FILE\n"
+    "        (written whole or not at all) or stdout.\n"
     "\n"
     "Options:\n"
     "  --config FILE        configuration file (default " DW_CONFIG_DEFAULT_PATH
@@ -47,6 +50,8 @@ struct args {
     const char *to;
     const char *vendor;
     const char *run;
+    const char *format;
+    const char *output;
     bool help;
 };
 
@@ -81,6 +86,8 @@ static int parse_args(int argc, char **argv, struct args *a)
         {"--to", offsetof(struct args, to)},
         {"--vendor", offsetof(struct args, vendor)},
         {"--run", offsetof(struct args, run)},
+        {"--format", offsetof(struct args, format)},
+        {"--output", offsetof(struct args, output)},
     };
 
     for (int i = 1; i < argc; i++) {
@@ -145,6 +152,8 @@ static int cmd_run(PGconn *conn, const struct args *a, const char *currency)
         return usage_error("%s", "run needs --from DATE and --to DATE");
     if (a->run != NULL)
         return usage_error("%s", "--run belongs to report");
+    if (a->format != NULL || a->output != NULL)
+        return usage_error("%s", "--format and --output belong to report");
     if (dw_date_parse(a->from, &o.from_day, &err) != DW_OK ||
         dw_date_parse(a->to, &o.to_day, &err) != DW_OK)
         return usage_error("%s", err.msg);
@@ -173,6 +182,7 @@ static int cmd_report(PGconn *conn, const struct args *a)
 {
     struct dw_report_opts o;
     struct dw_error err = {DW_OK, ""};
+    enum dw_report_format f = DW_REPORT_TEXT;
     enum dw_status st;
 
     memset(&o, 0, sizeof o);
@@ -187,7 +197,12 @@ static int cmd_report(PGconn *conn, const struct args *a)
             return usage_error("--run '%s' is not a run id", a->run);
         o.run_id = id;
     }
-    st = dw_report_text(conn, &o, stdout, &err);
+    if (a->format != NULL &&
+        dw_report_format_parse(a->format, &f, &err) != DW_OK)
+        return usage_error("%s", err.msg);
+    if (a->output != NULL && *a->output == '\0')
+        return usage_error("%s", "--output needs a file name");
+    st = dw_report_write(conn, &o, f, a->output, &err);
     if (st != DW_OK) {
         dw_log_error("report", &err);
         return exit_for(st);

@@ -185,6 +185,47 @@ bool dw_ehr_at_or_above(int64_t earnings_micros, int64_t paid_us,
     return lhs >= rhs;
 }
 
+bool dw_ehr_at_or_above_ratio(int64_t earnings_micros, int64_t time_us,
+                              int64_t floor_hourly_micros, int64_t ratio_micros)
+{
+    i128 lhs, rhs;
+
+    if (time_us <= 0)
+        return false;
+    lhs = (i128)earnings_micros * DW_HOUR_US * DW_MICROS;
+    rhs = (i128)ratio_micros * floor_hourly_micros * time_us;
+    return lhs >= rhs;
+}
+
+enum dw_status dw_wage_ratio(int64_t rate_micros, int64_t floor_micros,
+                             int64_t *ratio)
+{
+    if (floor_micros <= 0)
+        return DW_ERR_INVALID;
+    return dw_money_muldiv(rate_micros, DW_MICROS, floor_micros, ratio);
+}
+
+enum dw_status dw_back_pay(int64_t earnings_micros, int64_t time_us,
+                           int64_t floor_hourly_micros, int64_t *out)
+{
+    int64_t due;
+
+    if (time_us <= 0 || floor_hourly_micros <= 0) {
+        *out = 0;
+        return DW_OK;
+    }
+    if (dw_money_muldiv(floor_hourly_micros, time_us, DW_HOUR_US, &due) !=
+        DW_OK)
+        return DW_ERR_RANGE;
+    if (due <= earnings_micros) {
+        *out = 0;
+        return DW_OK;
+    }
+    if (__builtin_sub_overflow(due, earnings_micros, out))
+        return DW_ERR_RANGE;
+    return DW_OK;
+}
+
 enum dw_status dw_wage_per_parse(const char *s, enum dw_wage_per *per)
 {
     static const char *const names[] = {"hour", "day", "week", "month"};

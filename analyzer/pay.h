@@ -79,6 +79,29 @@ enum dw_status dw_ehr_micros(int64_t earnings_micros, int64_t paid_us,
 bool dw_ehr_at_or_above(int64_t earnings_micros, int64_t paid_us,
                         int64_t floor_hourly_micros);
 
+/*
+ * Exactly whether earnings / time >= ratio x floor_hourly, ratio in
+ * micro-units (1.00 = 1000000): earnings * 3600e6 * 1e6 >= ratio *
+ * floor * time_us in 128 bits. false when time_us <= 0.
+ */
+bool dw_ehr_at_or_above_ratio(int64_t earnings_micros, int64_t time_us,
+                              int64_t floor_hourly_micros,
+                              int64_t ratio_micros);
+
+/* rate / floor in micro-units (EHR 3.625 over floor 7.25 -> 500000),
+ * rounded half away from zero. DW_ERR_INVALID when floor <= 0. */
+enum dw_status dw_wage_ratio(int64_t rate_micros, int64_t floor_micros,
+                             int64_t *ratio);
+
+/*
+ * Back pay for one worker-week: what lifts earnings to the floor over the
+ * time worked, floor x time_us / 1 h - earnings, rounded half away from
+ * zero; 0 when earnings already reach it. DW_ERR_RANGE on overflow.
+ * 7.25/h over 10 h with 50.00 earned -> 72.50 - 50.00 = 22.50.
+ */
+enum dw_status dw_back_pay(int64_t earnings_micros, int64_t time_us,
+                           int64_t floor_hourly_micros, int64_t *out);
+
 enum dw_wage_per { DW_PER_HOUR, DW_PER_DAY, DW_PER_WEEK, DW_PER_MONTH };
 
 /* "hour|day|week|month" -> enum; DW_ERR_PARSE otherwise. */
@@ -92,7 +115,8 @@ enum dw_status dw_wage_per_parse(const char *s, enum dw_wage_per *per);
 enum dw_status dw_wage_hourly(int64_t amount_micros, enum dw_wage_per per,
                               int64_t hours_basis_micros, int64_t *hourly);
 
-/* One national minimum wage row (dw.wage_floor, region '', kind minimum). */
+/* One national wage floor row (dw.wage_floor, region ''); minimum and
+ * living wages are kept in two tables. */
 struct dw_wage_floor {
     char country[3];
     char currency[4];

@@ -8,10 +8,13 @@
 #include "db.h"
 #include "dwtime.h"
 #include "money.h"
+#include "monitoring_run.h"
 #include "pay.h"
+#include "practice.h"
 #include "rules.h"
 #include "scorecard.h"
 #include "stream.h"
+#include "tz.h"
 #include "worker.h"
 #include "worktime.h"
 
@@ -28,8 +31,10 @@
 struct spool {
     FILE *weeks;
     FILE *flags;
+    FILE *days;
     int64_t n_weeks;
     int64_t n_flags;
+    int64_t n_days;
 };
 
 static enum dw_status spool_week(void *ctx, const struct dw_worker_week *w,
@@ -39,6 +44,16 @@ static enum dw_status spool_week(void *ctx, const struct dw_worker_week *w,
     if (fwrite(w, sizeof *w, 1, s->weeks) != 1)
         return dw_error_set(err, DW_ERR_IO, "spooling worker-weeks failed");
     s->n_weeks++;
+    return DW_OK;
+}
+
+static enum dw_status spool_day(void *ctx, const struct dw_worker_day *d,
+                                struct dw_error *err)
+{
+    struct spool *s = ctx;
+    if (fwrite(d, sizeof *d, 1, s->days) != 1)
+        return dw_error_set(err, DW_ERR_IO, "spooling worker-days failed");
+    s->n_days++;
     return DW_OK;
 }
 
@@ -72,19 +87,20 @@ enum dw_status dw_vendor_id(PGconn *conn, const char *name, int64_t *id,
     return st;
 }
 
-static enum dw_status load_wages(PGconn *conn, int64_t as_of,
+/* National floors of one kind ("minimum" or "living"), made hourly. */
+static enum dw_status load_wages(PGconn *conn, int64_t as_of, const char *kind,
                                  struct dw_wage_table *t, struct dw_error *err)
 {
     static const char sql[] =
         "SELECT country, currency, amount_micros, per, hours_basis::text,"
         " valid_from::text FROM dw.wage_floor"
-        " WHERE kind = 'minimum' AND region = '' AND valid_from <= $1::date";
+        " WHERE kind = $2 AND region = '' AND valid_from <= $1::date";
     char date[DW_DATE_MAX];
-    const char *params[1] = {dw_date_format(as_of, date)};
+    const char *params[2] = {dw_date_format(as_of, date), kind};
     PGresult *res = NULL;
     enum dw_status st;
 
-    st = dw_db_exec(conn, sql, 1, params, &res, err);
+    st = dw_db_exec(conn, sql, 2, params, &res, err);
     for (int i = 0; st == DW_OK && i < PQntuples(res); i++) {
         const char *country = PQgetvalue(res, i, 0);
         int64_t amount = strtoll(PQgetvalue(res, i, 2), NULL, 10);
@@ -97,8 +113,9 @@ static enum dw_status load_wages(PGconn *conn, int64_t as_of,
             dw_wage_hourly(amount, per, basis, &hourly) != DW_OK ||
             dw_date_parse(PQgetvalue(res, i, 5), &from, err) != DW_OK) {
             st = dw_error_set(err, DW_ERR_INVALID,
-                              "wage floor %s from %s: bad per or hours_basis",
-                              country, PQgetvalue(res, i, 5));
+                              "%s wage floor %s from %s: bad per or "
+                              "hours_basis",
+                              kind, country, PQgetvalue(res, i, 5));
             break;
         }
         st = dw_wage_add(t, country, PQgetvalue(res, i, 1), from, hourly, err);
@@ -179,6 +196,28 @@ static const char *decimal(int64_t micros, char *out)
     return out;
 }
 
+static int64_t us_to_s(int64_t us)
+{
+    return (us + 500000) / 1000000;
+}
+
+static void copy_opt_i64(struct dw_copy *c, bool known, int64_t v)
+{
+    if (known)
+        dw_copy_i64(c, v);
+    else
+        dw_copy_null(c);
+}
+
+static void copy_opt_ratio(struct dw_copy *c, bool known, int64_t micros)
+{
+    char num[40];
+    if (known)
+        dw_copy_str(c, decimal(micros, num));
+    else
+        dw_copy_null(c);
+}
+
 static enum dw_status copy_weeks(PGconn *conn, struct spool *s, int64_t run_id,
                                  const char *currency, struct dw_error *err)
 {
@@ -188,18 +227,27 @@ static enum dw_status copy_weeks(PGconn *conn, struct spool *s, int64_t run_id,
     enum dw_status st;
 
     rewind(s->weeks);
-    st = dw_copy_begin(&c, conn,
-                       "COPY dw.worker_week (analysis_run_id, vendor_id,"
-                       " worker_key, week_start, tz_basis, units, paid_s,"
-                       " unpaid_s, work_s, earnings_micros, currency,"
-                       " ehr_paid_micros, ehr_total_micros, floor_country,"
-                       " floor_basis, min_wage_micros, at_or_above_min,"
-                       " floor_currency, floor_local_micros) FROM STDIN",
-                       err);
+    st = dw_copy_begin(
+        &c, conn,
+        "COPY dw.worker_week (analysis_run_id, vendor_id,"
+        " worker_key, week_start, tz_basis, units, paid_s,"
+        " unpaid_s, work_s, earnings_micros, currency,"
+        " ehr_paid_micros, ehr_total_micros, floor_country,"
+        " floor_basis, min_wage_micros, at_or_above_min,"
+        " floor_currency, floor_local_micros, tz_name, tz_source,"
+        " unpaid_task_s, search_s, unpaid_est_s, ehr_total_est_micros,"
+        " min_wage_ratio, back_pay_micros, living_currency,"
+        " living_local_micros, living_wage_micros, living_wage_ratio,"
+        " at_or_above_living, days_worked, max_day_s, days_over_8h,"
+        " daily_rest_fails, weekly_rest_fails, max_consecutive_days,"
+        " no_break_stretches, avg_work_s, night_s, night_nights,"
+        " night_worker, units_approved, units_rejected, units_returned,"
+        " units_reversed, units_unpaid_30d) FROM STDIN",
+        err);
     if (st != DW_OK)
         return st;
     while (st == DW_OK && fread(&w, sizeof w, 1, s->weeks) == 1) {
-        int64_t paid_s = (w.paid_us + 500000) / 1000000;
+        int64_t paid_s = us_to_s(w.paid_us), work_s = us_to_s(w.work_us);
         dw_copy_i64(&c, run_id);
         dw_copy_i64(&c, w.vendor_id);
         dw_copy_str(&c, w.worker_key);
@@ -207,15 +255,12 @@ static enum dw_status copy_weeks(PGconn *conn, struct spool *s, int64_t run_id,
         dw_copy_str(&c, w.tz_local ? "local" : "utc");
         dw_copy_i64(&c, w.units);
         dw_copy_i64(&c, paid_s);
-        dw_copy_null(&c); /* unpaid time: not computed yet */
-        dw_copy_i64(&c, paid_s);
+        dw_copy_i64(&c, work_s - paid_s);
+        dw_copy_i64(&c, work_s);
         dw_copy_i64(&c, w.earnings);
         dw_copy_str(&c, currency);
-        if (w.has_ehr)
-            dw_copy_i64(&c, w.ehr_paid);
-        else
-            dw_copy_null(&c);
-        dw_copy_null(&c); /* EHR_total needs unpaid time */
+        copy_opt_i64(&c, w.has_ehr, w.ehr_paid);
+        copy_opt_i64(&c, w.has_ehr_total, w.ehr_total);
         dw_copy_str(&c, w.floor_country[0] ? w.floor_country : NULL);
         dw_copy_str(&c, w.floor_basis);
         dw_copy_i64(&c, w.min_wage);
@@ -225,10 +270,82 @@ static enum dw_status copy_weeks(PGconn *conn, struct spool *s, int64_t run_id,
             dw_copy_null(&c);
         dw_copy_str(&c, w.floor_currency);
         dw_copy_i64(&c, w.floor_local);
+        dw_copy_str(&c, w.tz_name[0] ? w.tz_name : NULL);
+        dw_copy_str(&c, w.tz_source);
+        dw_copy_i64(&c, us_to_s(w.unpaid_task_us));
+        dw_copy_i64(&c, us_to_s(w.search_us));
+        dw_copy_i64(&c, us_to_s(w.unpaid_est_us));
+        copy_opt_i64(&c, w.has_ehr_total && w.paid_us + w.unpaid_est_us > 0,
+                     w.ehr_total_est);
+        copy_opt_ratio(&c, w.has_ehr_total && w.min_wage > 0, w.mw_ratio);
+        copy_opt_i64(&c, w.has_ehr_total, w.back_pay);
+        dw_copy_str(&c, w.has_living ? w.living_currency : NULL);
+        copy_opt_i64(&c, w.has_living, w.living_local);
+        copy_opt_i64(&c, w.has_living, w.living_wage);
+        copy_opt_ratio(&c, w.has_living && w.has_ehr_total, w.lw_ratio);
+        if (w.has_living && w.has_ehr_total)
+            dw_copy_bool(&c, w.at_or_above_living);
+        else
+            dw_copy_null(&c);
+        dw_copy_i64(&c, w.days_worked);
+        dw_copy_i64(&c, us_to_s(w.max_day_us));
+        dw_copy_i64(&c, w.days_over_normal);
+        dw_copy_i64(&c, w.daily_rest_fails);
+        dw_copy_i64(&c, w.weekly_rest_fails);
+        dw_copy_i64(&c, w.max_consecutive_days);
+        dw_copy_i64(&c, w.no_break_stretches);
+        dw_copy_i64(&c, us_to_s(w.avg_work_us));
+        copy_opt_i64(&c, w.night_known, us_to_s(w.night_us));
+        copy_opt_i64(&c, w.night_known, w.night_nights);
+        if (w.night_known)
+            dw_copy_bool(&c, w.night_worker);
+        else
+            dw_copy_null(&c);
+        dw_copy_i64(&c, w.units_approved);
+        dw_copy_i64(&c, w.units_rejected);
+        dw_copy_i64(&c, w.units_returned);
+        dw_copy_i64(&c, w.units_reversed);
+        dw_copy_i64(&c, w.units_unpaid_late);
         st = dw_copy_end_row(&c, err);
     }
     if (st == DW_OK && ferror(s->weeks))
         st = dw_error_set(err, DW_ERR_IO, "reading spooled worker-weeks");
+    if (st != DW_OK) {
+        dw_copy_abort(&c);
+        return st;
+    }
+    return dw_copy_finish(&c, err);
+}
+
+static enum dw_status copy_days(PGconn *conn, struct spool *s, int64_t run_id,
+                                struct dw_error *err)
+{
+    struct dw_copy c;
+    struct dw_worker_day d;
+    char date[DW_DATE_MAX];
+    enum dw_status st;
+
+    rewind(s->days);
+    st = dw_copy_begin(&c, conn,
+                       "COPY dw.worker_day (analysis_run_id, vendor_id,"
+                       " worker_key, day, tz_basis, work_s, paid_s, night_s)"
+                       " FROM STDIN",
+                       err);
+    if (st != DW_OK)
+        return st;
+    while (st == DW_OK && fread(&d, sizeof d, 1, s->days) == 1) {
+        dw_copy_i64(&c, run_id);
+        dw_copy_i64(&c, d.vendor_id);
+        dw_copy_str(&c, d.worker_key);
+        dw_copy_str(&c, dw_date_format(d.day, date));
+        dw_copy_str(&c, d.tz_local ? "local" : "utc");
+        dw_copy_i64(&c, us_to_s(d.work_us));
+        dw_copy_i64(&c, us_to_s(d.paid_us));
+        copy_opt_i64(&c, d.night_known, us_to_s(d.night_us));
+        st = dw_copy_end_row(&c, err);
+    }
+    if (st == DW_OK && ferror(s->days))
+        st = dw_error_set(err, DW_ERR_IO, "reading spooled worker-days");
     if (st != DW_OK) {
         dw_copy_abort(&c);
         return st;
@@ -277,6 +394,15 @@ static enum dw_status copy_flags(PGconn *conn, struct spool *s, int64_t run_id,
     return dw_copy_finish(&c, err);
 }
 
+/* Parameter text: an integer, or NULL when unknown. */
+static const char *opt_num(bool known, int64_t v, char *buf, size_t n)
+{
+    if (!known)
+        return NULL;
+    snprintf(buf, n, "%lld", (long long)v);
+    return buf;
+}
+
 static enum dw_status
 insert_vendor_period(PGconn *conn, int64_t run_id, struct dw_scorecard *sc,
                      int64_t period_from, int64_t period_to,
@@ -286,12 +412,28 @@ insert_vendor_period(PGconn *conn, int64_t run_id, struct dw_scorecard *sc,
         "INSERT INTO dw.vendor_period (analysis_run_id, vendor_id,"
         " period_from, period_to, workers, worker_weeks,"
         " weeks_at_or_above_min, median_ehr_micros, currency, hours_over_48,"
-        " hours_over_60, units_total, units_usable)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-    char v[13][DW_DATE_MAX];
-    const char *params[13];
-    int64_t median;
+        " hours_over_60, units_total, units_usable, median_ehr_total_micros,"
+        " worker_weeks_living, weeks_at_or_above_living, back_pay_micros,"
+        " hours_avg_over_48, days_over_8h, daily_rest_fails,"
+        " weekly_rest_weeks, consecutive_days_weeks, no_break_stretches,"
+        " night_worker_weeks, tz_unknown_weeks, paid_s, work_s,"
+        " units_approved, units_rejected, units_returned, units_reversed,"
+        " rejection_rate, reversal_rate, return_rate,"
+        " approval_delay_median_s, approval_delay_p90_s,"
+        " payment_delay_median_s, payment_delay_p90_s, units_due_30d,"
+        " units_unpaid_30d)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+        " $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26,"
+        " $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39,"
+        " $40)";
+    enum { N = 40 };
+    char v[N][40];
+    const char *params[N];
+    int64_t median, median_total;
     bool has_median = dw_scorecard_median(sc, &median);
+    bool has_total = dw_scorecard_median_total(sc, &median_total);
+    struct dw_practice_summary ps;
+    const struct dw_practice *pr = &sc->practice;
     int64_t nums[] = {run_id,
                       sc->vendor_id,
                       0,
@@ -304,9 +446,28 @@ insert_vendor_period(PGconn *conn, int64_t run_id, struct dw_scorecard *sc,
                       sc->hours_over_48,
                       sc->hours_over_60,
                       sc->units_total,
-                      sc->units_usable};
+                      sc->units_usable,
+                      median_total,
+                      sc->weeks_living_known,
+                      sc->weeks_at_or_above_living,
+                      sc->back_pay,
+                      sc->hours_avg_over_48,
+                      sc->days_over_8,
+                      sc->daily_rest_fails,
+                      sc->weekly_rest_weeks,
+                      sc->consecutive_weeks,
+                      sc->no_break,
+                      sc->night_worker_weeks,
+                      sc->tz_unknown_weeks,
+                      us_to_s(sc->paid_us),
+                      us_to_s(sc->work_us),
+                      pr->approved,
+                      pr->rejected,
+                      pr->returned,
+                      pr->reversed};
 
-    for (int i = 0; i < 13; i++) {
+    dw_practice_summarize(&sc->practice, &ps);
+    for (int i = 0; i < 31; i++) {
         snprintf(v[i], sizeof v[i], "%lld", (long long)nums[i]);
         params[i] = v[i];
     }
@@ -315,7 +476,20 @@ insert_vendor_period(PGconn *conn, int64_t run_id, struct dw_scorecard *sc,
     if (!has_median)
         params[7] = NULL;
     params[8] = currency;
-    return dw_db_exec(conn, sql, 13, params, NULL, err);
+    if (!has_total)
+        params[13] = NULL;
+    params[31] =
+        ps.has_rejection_rate ? decimal(ps.rejection_rate, v[31]) : NULL;
+    params[32] = ps.has_reversal_rate ? decimal(ps.reversal_rate, v[32]) : NULL;
+    params[33] = ps.has_return_rate ? decimal(ps.return_rate, v[33]) : NULL;
+    params[34] =
+        opt_num(ps.has_approval_delay, ps.approval_median_s, v[34], 40);
+    params[35] = opt_num(ps.has_approval_delay, ps.approval_p90_s, v[35], 40);
+    params[36] = opt_num(ps.has_payment_delay, ps.payment_median_s, v[36], 40);
+    params[37] = opt_num(ps.has_payment_delay, ps.payment_p90_s, v[37], 40);
+    params[38] = opt_num(true, pr->due, v[38], 40);
+    params[39] = opt_num(true, pr->unpaid_late, v[39], 40);
+    return dw_db_exec(conn, sql, N, params, NULL, err);
 }
 
 static enum dw_status supersede(PGconn *conn, const char *from, const char *to,
@@ -325,6 +499,7 @@ static enum dw_status supersede(PGconn *conn, const char *from, const char *to,
     static const char *const deletes[] = {
         "DELETE FROM dw.flag x USING dw.analysis_run r",
         "DELETE FROM dw.worker_week x USING dw.analysis_run r",
+        "DELETE FROM dw.worker_day x USING dw.analysis_run r",
         "DELETE FROM dw.vendor_period x USING dw.analysis_run r"};
     static const char scope[] =
         " WHERE x.analysis_run_id = r.analysis_run_id"
@@ -337,7 +512,8 @@ static enum dw_status supersede(PGconn *conn, const char *from, const char *to,
     enum dw_status st = DW_OK;
 
     /* Fixed SQL text joined from constants; data only via parameters. */
-    for (size_t i = 0; st == DW_OK && i < 3; i++) {
+    for (size_t i = 0; st == DW_OK && i < sizeof deletes / sizeof *deletes;
+         i++) {
         snprintf(sql, sizeof sql, "%s%s", deletes[i], scope);
         st = dw_db_exec(conn, sql, 3, params, NULL, err);
     }
@@ -383,11 +559,15 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
     struct dw_thresholds th;
     struct dw_rule_params params;
     struct dw_wage_table wages;
+    struct dw_wage_table living;
+    struct dw_tzdb *tzdb = NULL;
+    int64_t as_of = dw_time_now();
+    char as_of_iso[DW_TIME_ISO_MAX];
     struct dw_fx_table fx;
     struct dw_method m;
     struct dw_scorecard *cards = NULL;
     size_t n_cards = 0;
-    struct spool sp = {NULL, NULL, 0, 0};
+    struct spool sp = {NULL, NULL, NULL, 0, 0, 0};
     struct dw_stream_scope scope;
     int64_t vendor_id = 0;
     int64_t week_from, week_to, period_to;
@@ -400,6 +580,7 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
     memset(out, 0, sizeof *out);
     dw_thresholds_init(&th, opts->threshold_set, opts->to_day);
     dw_wage_init(&wages);
+    dw_wage_init(&living);
     dw_fx_init(&fx);
     dw_method_init(&m);
 
@@ -412,6 +593,12 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
     period_to = week_to + 6;
     dw_date_format(opts->from_day, from);
     dw_date_format(opts->to_day, to);
+
+    /* "Unpaid after 30 days" is judged at the window's end, or now if
+     * that is earlier: a past window gives the same figures whenever it
+     * is re-run. */
+    if ((period_to + 1) * DW_DAY_US < as_of)
+        as_of = (period_to + 1) * DW_DAY_US;
 
     st = dw_db_begin(conn, err);
     if (st != DW_OK)
@@ -442,7 +629,9 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
     if (st == DW_OK)
         st = dw_rule_params_from(&th, &params, err);
     if (st == DW_OK)
-        st = load_wages(conn, period_to, &wages, err);
+        st = load_wages(conn, period_to, "minimum", &wages, err);
+    if (st == DW_OK)
+        st = load_wages(conn, period_to, "living", &living, err);
     if (st == DW_OK)
         st = load_fx(conn, period_to, &fx, err);
     if (st == DW_OK)
@@ -471,13 +660,22 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
 
     sp.weeks = tmpfile();
     sp.flags = tmpfile();
-    if (sp.weeks == NULL || sp.flags == NULL) {
+    sp.days = tmpfile();
+    if (sp.weeks == NULL || sp.flags == NULL || sp.days == NULL) {
         st = dw_error_set(err, DW_ERR_IO, "cannot create a temporary file");
         goto done;
     }
     m.params = &params;
     m.fx = &fx;
     m.wages = &wages;
+    m.living = &living;
+    tzdb = dw_tzdb_new(NULL);
+    if (tzdb == NULL) {
+        st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    m.tzdb = tzdb;
+    m.as_of_us = as_of;
     m.currency = opts->currency;
     m.week_from = week_from;
     m.week_to = week_to;
@@ -485,17 +683,24 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
     m.n_cards = n_cards;
     m.emit_week = spool_week;
     m.emit_flag = spool_flag;
+    m.emit_day = spool_day;
     m.emit_ctx = &sp;
     scope.from_us = week_from * DW_DAY_US;
     scope.to_us = (week_to + 7) * DW_DAY_US;
-    scope.margin_us = RUN_MARGIN_US;
+    /* The rolling average needs the weeks before the window too. */
+    scope.margin_us =
+        RUN_MARGIN_US + (params.avg_weeks / DW_MICROS - 1) * 7 * DW_DAY_US;
     scope.vendor_id = vendor_id;
     st = dw_stream_workers(conn, &scope, dw_method_worker_fn, &m, err);
     if (st != DW_OK)
         goto done;
 
     for (size_t i = 0; i < n_cards; i++) {
-        struct dw_flag f;
+        struct dw_flag f, pf[DW_RULES_PRACTICE_MAX];
+        struct dw_practice_summary ps;
+        const struct dw_practice *pr = &cards[i].practice;
+        size_t npf;
+
         if (dw_rules_vendor_share(
                 &params, cards[i].vendor_id, cards[i].worker_weeks,
                 cards[i].weeks_at_or_above, week_from, period_to, &f)) {
@@ -503,8 +708,20 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
             if (st != DW_OK)
                 goto done;
         }
+        dw_practice_summarize(&cards[i].practice, &ps);
+        npf = dw_rules_vendor_practice(
+            &params, cards[i].vendor_id, &ps, pr->rejected,
+            pr->approved + pr->rejected, pr->unpaid_late, pr->due, week_from,
+            period_to, pf);
+        for (size_t k = 0; k < npf; k++) {
+            st = spool_flag(&sp, &pf[k], err);
+            if (st != DW_OK)
+                goto done;
+        }
     }
     st = copy_weeks(conn, &sp, out->run_id, opts->currency, err);
+    if (st == DW_OK)
+        st = copy_days(conn, &sp, out->run_id, err);
     if (st == DW_OK)
         st = copy_flags(conn, &sp, out->run_id, err);
     for (size_t i = 0; st == DW_OK && i < n_cards; i++) {
@@ -520,17 +737,27 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
     out->vendors = (int64_t)n_cards;
     out->flags = sp.n_flags;
     {
+        struct dw_monitoring_window mw = {week_from, period_to};
+        struct dw_monitoring_result mr = {0, 0, 0};
+        st =
+            dw_monitoring_run(conn, out->run_id, &mw, vendor_id, &th, &mr, err);
+        if (st != DW_OK)
+            goto done;
+        out->flags += mr.flags;
+    }
+    {
         char id[24], tot[24], use[24];
-        const char *p[3] = {id, tot, use};
+        const char *p[4] = {id, tot, use, dw_time_format_iso(as_of, as_of_iso)};
         snprintf(id, sizeof id, "%lld", (long long)out->run_id);
         snprintf(tot, sizeof tot, "%lld", (long long)out->units_total);
         snprintf(use, sizeof use, "%lld", (long long)out->units_usable);
         st = dw_db_exec(conn,
                         "UPDATE dw.analysis_run SET status = 'done',"
                         " finished_at = clock_timestamp(),"
-                        " units_total = $2, units_usable = $3"
+                        " units_total = $2, units_usable = $3,"
+                        " as_of = $4::timestamptz"
                         " WHERE analysis_run_id = $1",
-                        3, p, NULL, err);
+                        4, p, NULL, err);
     }
     if (st == DW_OK)
         st = dw_db_commit(conn, err);
@@ -550,6 +777,10 @@ done:
         fclose(sp.weeks);
     if (sp.flags != NULL)
         fclose(sp.flags);
+    if (sp.days != NULL)
+        fclose(sp.days);
+    dw_tzdb_free(tzdb);
+    dw_wage_release(&living);
     for (size_t i = 0; i < n_cards; i++)
         dw_scorecard_release(&cards[i]);
     free(cards);

@@ -7,36 +7,59 @@
 #include <stdint.h>
 
 #include "metrics.h"
+#include "practice.h"
 #include "rules.h"
 #include "status.h"
 
 /*
- * A vendor's figures for a run. Keeps one EHR per worker-week for the
- * exact median (8 bytes each: a million worker-weeks is 8 MB). Owns ehr.
+ * A vendor's figures for a run. Keeps one EHR_paid and one EHR_total per
+ * worker-week for exact medians (8 bytes each: a million worker-weeks is
+ * 16 MB), and the vendor's payment practice. Owns its arrays.
  */
 struct dw_scorecard {
     int64_t vendor_id;
-    int64_t workers;           /* workers with at least one worker-week */
-    int64_t worker_weeks;      /* worker-weeks with paid time (EHR known) */
-    int64_t weeks_at_or_above; /* of those, EHR_paid >= minimum wage */
-    int64_t hours_over_48;     /* worker-weeks over weekly_hours_normal */
-    int64_t hours_over_60;     /* worker-weeks over weekly_hours_hard_max */
-    int64_t units_total;       /* units in the window */
-    int64_t units_usable;      /* of those, with accepted and submitted */
+    int64_t workers;            /* workers with at least one worker-week */
+    int64_t worker_weeks;       /* worker-weeks with work time (EHR_total) */
+    int64_t weeks_at_or_above;  /* of those, EHR_total >= minimum wage */
+    int64_t weeks_living_known; /* worker-weeks with a living wage */
+    int64_t weeks_at_or_above_living;
+    int64_t back_pay;           /* sum of worker_week.back_pay, report cur. */
+    int64_t hours_over_48;      /* worker-weeks over weekly_hours_normal */
+    int64_t hours_over_60;      /* worker-weeks over weekly_hours_hard_max */
+    int64_t hours_avg_over_48;  /* worker-weeks whose 17-week mean is over */
+    int64_t days_over_8;        /* worker-days over daily_hours_normal */
+    int64_t daily_rest_fails;   /* 24 h windows without 11 h rest */
+    int64_t weekly_rest_weeks;  /* worker-weeks with a failing 7-day window */
+    int64_t consecutive_weeks;  /* worker-weeks with > max days in a row */
+    int64_t no_break;           /* stretches > 6 h without a break */
+    int64_t night_worker_weeks; /* worker-weeks of night workers */
+    int64_t tz_unknown_weeks;   /* worker-weeks in UTC (no usable tz) */
+    int64_t paid_us;            /* totals over the worker-weeks */
+    int64_t work_us;
+    int64_t units_total;         /* units in the window */
+    int64_t units_usable;        /* of those, with accepted and submitted */
+    struct dw_practice practice; /* units in the window */
     int64_t *ehr;
     size_t n_ehr;
     size_t cap_ehr;
+    int64_t *ehr_total;
+    size_t n_ehr_total;
+    size_t cap_ehr_total;
 };
 
 void dw_scorecard_init(struct dw_scorecard *sc, int64_t vendor_id);
 void dw_scorecard_release(struct dw_scorecard *sc);
 
-/* Counts one worker-week: hour counts for every week, the EHR figures
- * only for weeks with paid time. DW_ERR_NOMEM on allocation failure. */
+/* Counts one worker-week: hour and rest counts for every week, EHR_paid
+ * for weeks with paid time, EHR_total and the floors for weeks with work
+ * time. DW_ERR_NOMEM on allocation failure. */
 enum dw_status dw_scorecard_add_week(struct dw_scorecard *sc,
                                      const struct dw_rule_params *p,
                                      const struct dw_worker_week *w);
 void dw_scorecard_add_worker(struct dw_scorecard *sc);
+
+/* The exact median EHR_total (as dw_scorecard_median); false when none. */
+bool dw_scorecard_median_total(struct dw_scorecard *sc, int64_t *median);
 
 /*
  * The exact median EHR (micro-units per hour): the middle value, or the

@@ -28,7 +28,12 @@ static const char stream_sql[] =
     " u.reward_micros, u.currency, u.worker_fee_micros,"
     " w.country, w.tz, s.default_country,"
     " (extract(epoch FROM COALESCE(u.accepted_at, u.submitted_at,"
-    "   u.decided_at, u.paid_at)) * 1000000)::bigint AS t "
+    "   u.decided_at, u.paid_at)) * 1000000)::bigint AS t,"
+    " (extract(epoch FROM u.decided_at) * 1000000)::bigint,"
+    " EXISTS (SELECT 1 FROM dw.work_unit_history h"
+    "   WHERE h.source_id = u.source_id AND h.external_id = u.external_id"
+    "   AND h.old_status = 'rejected' AND h.new_status = 'approved'),"
+    " s.default_tz "
     "FROM dw.work_unit u JOIN dw.source s ON s.source_id = u.source_id"
     " JOIN dw.worker w ON w.worker_key = u.worker_key, scope p "
     "WHERE COALESCE(u.accepted_at, u.submitted_at, u.decided_at, u.paid_at)"
@@ -44,7 +49,7 @@ static const char stream_sql[] =
     "   * 1000000)::bigint,"
     " b.amount_micros, b.currency, 0, w.country, w.tz, s.default_country,"
     " (extract(epoch FROM COALESCE(u.submitted_at, b.effective_at))"
-    "   * 1000000)::bigint "
+    "   * 1000000)::bigint, NULL, false, s.default_tz "
     "FROM dw.payment b JOIN dw.source s ON s.source_id = b.source_id"
     " JOIN dw.worker w ON w.worker_key = b.worker_key"
     " LEFT JOIN dw.work_unit u ON u.source_id = b.source_id"
@@ -72,6 +77,9 @@ enum {
     F_W_TZ,
     F_S_COUNTRY,
     F_T,
+    F_DECIDED,
+    F_REVERSED,
+    F_S_TZ,
     F_COUNT
 };
 
@@ -202,8 +210,14 @@ enum dw_status dw_stream_feed(struct dw_stream *s, char *line, size_t len)
         u->status = dw_unit_status_parse(f[F_STATUS]);
         if (parse_i64(f[F_ACCEPTED], DW_TIME_NONE, &u->accepted_at) ||
             parse_i64(f[F_SUBMITTED], DW_TIME_NONE, &u->submitted_at) ||
-            parse_i64(f[F_PAID], DW_TIME_NONE, &u->paid_at))
+            parse_i64(f[F_PAID], DW_TIME_NONE, &u->paid_at) ||
+            parse_i64(f[F_DECIDED], DW_TIME_NONE, &u->decided_at))
             return fail(s, "timestamp");
+        if (f[F_REVERSED] == NULL || (strcmp(f[F_REVERSED], "t") != 0 &&
+                                      strcmp(f[F_REVERSED], "f") != 0))
+            return fail(s, "reversal");
+        u->reversed = f[F_REVERSED][0] == 't';
+        copy_code(u->source_tz, sizeof u->source_tz, f[F_S_TZ]);
         u->has_reward = f[F_AMOUNT] != NULL && f[F_CURRENCY] != NULL;
         if (parse_i64(f[F_AMOUNT], 0, &u->reward) ||
             parse_i64(f[F_FEE], 0, &u->fee))

@@ -33,11 +33,14 @@ struct dw_unit_row {
     int64_t accepted_at;
     int64_t submitted_at;
     int64_t paid_at;
+    int64_t decided_at; /* approved or rejected at */
+    bool reversed;      /* dw.work_unit_history: rejected -> approved */
     bool has_reward;
     int64_t reward; /* micro-units of currency */
     int64_t fee;    /* worker-side fee, micro-units of currency */
     char currency[4];
     char source_country[3]; /* dw.source.default_country or "" */
+    char source_tz[64];     /* dw.source.default_tz or "" */
 };
 
 /* One bonus (dw.payment kind 'bonus'). */
@@ -59,7 +62,7 @@ struct dw_bonus_row {
 struct dw_worker_batch {
     char worker_key[DW_WORKER_KEY_LEN + 1];
     char country[3]; /* dw.worker.country or "" */
-    char tz[64];     /* dw.worker.tz or "" (unused so far) */
+    char tz[64];     /* dw.worker.tz or "" */
     struct dw_unit_row *units;
     size_t n_units;
     size_t cap_units;
@@ -73,10 +76,11 @@ typedef enum dw_status (*dw_worker_fn)(void *ctx,
                                        struct dw_error *err);
 
 /*
- * What to stream: units whose first known time (accepted, else submitted)
- * is in [from_us - margin_us, to_us), and bonuses attributed to
- * [from_us, to_us); vendor_id 0 means every vendor. The margin brings in
- * work begun just before the window so its merged intervals are whole.
+ * What to stream: units whose first known time (accepted, else submitted,
+ * decided, paid) is in [from_us - margin_us, to_us), and bonuses
+ * attributed to [from_us, to_us); vendor_id 0 means every vendor. The
+ * margin brings in work begun before the window: whole merged intervals,
+ * and the 16 weeks before it that the 17-week average needs.
  */
 struct dw_stream_scope {
     int64_t from_us;

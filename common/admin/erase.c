@@ -26,6 +26,11 @@ static const struct {
          "DELETE FROM dw.activity_segment WHERE worker_key = $1"},
     [DW_ERASE_WORKER_WEEK] =
         {"dw.worker_week", "DELETE FROM dw.worker_week WHERE worker_key = $1"},
+    [DW_ERASE_WORKER_DAY] = {"dw.worker_day",
+                             "DELETE FROM dw.worker_day WHERE worker_key = $1"},
+    [DW_ERASE_WORKER_WEEK_MONITORING] =
+        {"dw.worker_week_monitoring",
+         "DELETE FROM dw.worker_week_monitoring WHERE worker_key = $1"},
     [DW_ERASE_FLAG] = {"dw.flag", "DELETE FROM dw.flag WHERE worker_key = $1"
                                   " OR strpos(evidence::text, $1) > 0"},
     /* Landed pages and quarantined records are audit copies that hold
@@ -116,8 +121,8 @@ int dw_admin_erase_worker(const char *url, const char *worker_key, bool dry_run,
             dry_run ? "dry run, nothing deleted; would delete:"
                     : "deleted in one transaction:");
     for (int t = 0; t < DW_ERASE_TABLES; t++)
-        fprintf(out, "  %-22s %ld\n", steps[t].name, res.rows[t]);
-    fprintf(out, "  %-22s %ld\n", "total", res.total);
+        fprintf(out, "  %-26s %ld\n", steps[t].name, res.rows[t]);
+    fprintf(out, "  %-26s %ld\n", "total", res.total);
 done:
     dw_db_close(conn);
     return rc;

@@ -16,6 +16,8 @@ enum dw_erase_table {
     DW_ERASE_PAYMENT,
     DW_ERASE_ACTIVITY_SEGMENT,
     DW_ERASE_WORKER_WEEK,
+    DW_ERASE_WORKER_DAY,
+    DW_ERASE_WORKER_WEEK_MONITORING,
     DW_ERASE_FLAG,       /* worker_key, or the key inside evidence */
     DW_ERASE_RAW_PAGE,   /* landed pages whose body or request has the key */
     DW_ERASE_QUARANTINE, /* quarantined records that have the key */

@@ -58,16 +58,42 @@ static const char *const fixture[] = {
     "INSERT INTO dw.threshold (threshold_set, name, value, unit, valid_from, "
     "source) VALUES\n"
     " ('default','parallel_merge_gap',60,'s','2020-01-01','test'),\n"
+    " ('default','search_gap_max',600,'s','2020-01-01','test'),\n"
+    " ('default','unpaid_gross_up',0.33,'h/h','2020-01-01','test'),\n"
     " ('default','weekly_hours_normal',48,'h/week','2020-01-01','test'),\n"
     " ('default','weekly_hours_hard_max',60,'h/week','2020-01-01','test'),\n"
+    " ('default','weekly_hours_avg_max',48,'h/week','2020-01-01','test'),\n"
+    " ('default','weekly_avg_reference_weeks',17,'w','2020-01-01','test'),\n"
+    " ('default','daily_hours_normal',8,'h/day','2020-01-01','test'),\n"
+    " ('default','daily_rest_min',11,'h','2020-01-01','test'),\n"
+    " ('default','weekly_rest_min',35,'h','2020-01-01','test'),\n"
+    " ('default','max_consecutive_days',6,'days','2020-01-01','test'),\n"
+    " ('default','break_after_hours',6,'h','2020-01-01','test'),\n"
+    " ('default','break_min_minutes',15,'min','2020-01-01','test'),\n"
+    " ('default','night_start_local',22,'hour','2020-01-01','test'),\n"
+    " ('default','night_end_local',5,'hour','2020-01-01','test'),\n"
+    " ('default','night_worker_hours',3,'h','2020-01-01','test'),\n"
     " ('default','mw_fallback_usd',7.25,'USD/h','2020-01-01','test'),\n"
-    " ('default','vast_majority_share',0.90,'share','2020-01-01','test');\n",
+    " ('default','ehr_min_ratio',1,'x','2020-01-01','test'),\n"
+    " ('default','ehr_living_ratio',1,'x','2020-01-01','test'),\n"
+    " ('default','vast_majority_share',0.90,'share','2020-01-01','test'),\n"
+    " ('default','payment_delay_warn',14,'days','2020-01-01','test'),\n"
+    " ('default','payment_delay_red',30,'days','2020-01-01','test'),\n"
+    " ('default','unpaid_after_days',30,'days','2020-01-01','test'),\n"
+    " ('default','rejection_rate_warn',0.02,'share','2020-01-01','test'),\n"
+    " ('default','rejection_rate_red',0.05,'share','2020-01-01','test'),\n"
+    " ('default','sph_band_0_max',0,'sph','2020-01-01','test'),\n"
+    " ('default','sph_band_1_max',2,'sph','2020-01-01','test'),\n"
+    " ('default','sph_band_2_max',6,'sph','2020-01-01','test'),\n"
+    " ('default','sph_band_3_max',18,'sph','2020-01-01','test'),\n"
+    " ('default','webcam_any_band',4,'band','2020-01-01','test');\n",
     "INSERT INTO dw.wage_floor (country, kind, amount_micros, currency, per, "
     "hours_basis, valid_from, source) VALUES\n"
     " ('GB','minimum',12210000,'GBP','hour',1,'2025-04-01','test'),\n"
     " ('GB','minimum',12710000,'GBP','hour',1,'2026-04-06','test'),\n"
     " ('PH','minimum',695000000,'PHP','day',8,'2025-07-18','test'),\n"
-    " ('US','minimum',7250000,'USD','hour',1,'2009-07-24','test');\n",
+    " ('US','minimum',7250000,'USD','hour',1,'2009-07-24','test'),\n"
+    " ('GB','living',13450000,'GBP','hour',1,'2025-10-01','test');\n",
     "INSERT INTO dw.fx_rate (rate_date, base, quote, rate, source) VALUES\n"
     " ('2026-11-01','EUR','USD',1.10,'test'),\n"
     " ('2026-11-10','EUR','USD',1.20,'test'),\n"
@@ -78,13 +104,14 @@ static const char *const fixture[] = {
     "INSERT INTO dw.source (name, platform, vendor_id, default_country)\n"
     " SELECT 'src-a','prolific',vendor_id,'US' FROM dw.vendor WHERE "
     "name='acme-data';\n",
-    "INSERT INTO dw.source (name, platform, vendor_id, default_country)\n"
-    " SELECT 'src-b','file',vendor_id,'PH' FROM dw.vendor WHERE "
+    "INSERT INTO dw.source (name, platform, vendor_id, default_country,"
+    " default_tz)\n"
+    " SELECT 'src-b','file',vendor_id,'PH','Asia/Manila' FROM dw.vendor WHERE "
     "name='fairlabel';\n",
-    "INSERT INTO dw.worker (worker_key, platform, country) VALUES\n"
-    " (repeat('a',64),'prolific','GB'),\n"
-    " (repeat('b',64),'file',NULL),\n"
-    " (repeat('c',64),'prolific','US');\n",
+    "INSERT INTO dw.worker (worker_key, platform, country, tz) VALUES\n"
+    " (repeat('a',64),'prolific','GB','Europe/London'),\n"
+    " (repeat('b',64),'file',NULL,NULL),\n"
+    " (repeat('c',64),'prolific','US',NULL);\n",
     "-- W1 (GB, acme-data): Mon 2 - Sat 7 Nov 2026, 08:00-18:20 UTC each day,\n"
     "-- 135 GBP each, plus a nested 2 GBP task on Monday 09:00-10:00.\n"
     "INSERT INTO dw.work_unit (source_id, external_id, worker_key, status, "
@@ -147,6 +174,11 @@ static const char *const fixture[] = {
     "29000000, 'PHP',\n"
     "        '2026-11-12 08:00:00+00'\n"
     " FROM dw.source WHERE name='src-b';\n",
+    "-- b-w2-2 was rejected first and approved later: a reversal.\n"
+    "INSERT INTO dw.work_unit_history (source_id, external_id, old_status,"
+    " new_status)\n"
+    " SELECT source_id, 'b-w2-2', 'rejected', 'approved' FROM dw.source"
+    " WHERE name='src-b';\n",
     "-- W3 at fairlabel: Wed 11 Nov 14:00-14:45, 435 PHP.\n"
     "INSERT INTO dw.work_unit (source_id, external_id, worker_key, status, "
     "status_raw,\n"
@@ -219,41 +251,100 @@ static int group_setup(void **state)
 /* The worker-weeks of the newest done run, one line each, sorted. */
 static const char worker_weeks_sql[] =
     "SELECT string_agg(concat_ws(' ', v.name, left(w.worker_key, 4),"
-    " w.week_start, w.tz_basis, w.units, w.paid_s,"
-    " coalesce(w.unpaid_s::text, '-'), w.work_s, w.earnings_micros,"
-    " w.currency, w.ehr_paid_micros, w.floor_country, w.floor_basis,"
-    " w.min_wage_micros, w.at_or_above_min, w.floor_currency,"
-    " w.floor_local_micros), E'\\n' ORDER BY v.name, w.worker_key)"
+    " w.week_start, w.tz_basis, coalesce(w.tz_name, '-'), w.tz_source,"
+    " w.units, w.paid_s, w.unpaid_s, w.work_s, w.unpaid_task_s, w.search_s,"
+    " w.unpaid_est_s, w.earnings_micros, w.currency, w.ehr_paid_micros,"
+    " w.ehr_total_micros, w.ehr_total_est_micros, w.floor_country,"
+    " w.floor_basis, w.min_wage_micros, w.at_or_above_min, w.min_wage_ratio,"
+    " w.back_pay_micros, coalesce(w.living_wage_micros::text, '-'),"
+    " coalesce(w.at_or_above_living::text, '-'), w.days_worked,"
+    " w.days_over_8h, w.max_consecutive_days, w.no_break_stretches,"
+    " w.avg_work_s, coalesce(w.night_s::text, '-'),"
+    " coalesce(w.night_worker::text, '-'), w.units_rejected,"
+    " w.units_reversed), E'\\n' ORDER BY v.name, w.worker_key)"
     " FROM dw.worker_week w JOIN dw.vendor v USING (vendor_id)"
     " WHERE w.analysis_run_id = (SELECT max(analysis_run_id)"
     "  FROM dw.analysis_run WHERE status = 'done')";
 
+/*
+ * By hand, beyond the comment at the top:
+ * W1 (Europe/London = UTC in November): work 62 h = 223200 s, no unpaid
+ *   evidence; the estimate 0.33 x 223200 = 73656 s; EHR_total_est =
+ *   1015 / (296856 s / 3600) = 12.308998; 16.370968 / 15.8875 = 1.030431
+ *   of the minimum; living wage 13.45 GBP x 1.25 = 16.8125 USD: below
+ *   it (amber). 6 days of 10 h 20 min, each over 8 h and each one block
+ *   over 6 h without a break; 6 days in a row (not over 6); 17-week mean
+ *   223200 / 17 = 13129 s; night 0 (08:00-18:20 local).
+ * W2 (no tz, source default Asia/Manila): the rejected task 11:00-11:20
+ *   is 1200 s of unpaid evidence (30 min after the paid cluster: its own
+ *   block); work 6600 s; EHR_total 2.00 / (6600/3600) = 1.090909; back
+ *   pay 1.497845 x 6600/3600 = 2.746049 - 2.00 = 0.746049; the estimate
+ *   max(1200, 0.33 x 5400 = 1782) = 1782 s. One reversal (b-w2-2).
+ * W3 at acme-data: no tz anywhere -> UTC, night NULL. At fairlabel: the
+ *   source default Asia/Manila makes 14:00-14:45Z 22:00-22:45 local:
+ *   2700 s of night, 1 day worked, no night of 3 h: not a night worker.
+ */
 static const char expected_weeks[] =
-    "acme-data aaaa 2026-11-02 utc 7 223200 - 223200 1015000000 USD "
-    "16370968 GB worker 15887500 t GBP 12710000\n"
-    "acme-data cccc 2026-11-02 utc 2 5400 - 5400 21600000 USD 14400000 US "
-    "worker 7250000 t USD 7250000\n"
-    "fairlabel bbbb 2026-11-09 utc 3 5400 - 5400 2000000 USD 1333333 PH "
-    "source_default 1497845 f PHP 86875000\n"
-    "fairlabel cccc 2026-11-09 utc 1 2700 - 2700 7500000 USD 10000000 US "
-    "worker 7250000 t USD 7250000";
+    "acme-data aaaa 2026-11-02 local Europe/London worker 7 223200 0 223200 "
+    "0 0 73656 1015000000 USD 16370968 16370968 12308998 GB worker 15887500 "
+    "t 1.030431 0 16812500 false 6 6 6 6 13129 0 false 0 0\n"
+    "acme-data cccc 2026-11-02 utc - unknown 2 5400 0 5400 0 0 1782 "
+    "21600000 USD 14400000 14400000 10827068 US worker 7250000 t 1.986207 0 "
+    "- - 1 0 1 0 318 - - 0 0\n"
+    "fairlabel bbbb 2026-11-09 local Asia/Manila source_default 3 5400 1200 "
+    "6600 1200 0 1782 2000000 USD 1333333 1090909 1002506 PH source_default "
+    "1497845 f 0.728319 746049 - - 1 0 1 0 388 0 false 1 1\n"
+    "fairlabel cccc 2026-11-09 local Asia/Manila source_default 1 2700 0 "
+    "2700 0 0 891 7500000 USD 10000000 10000000 7518797 US worker 7250000 t "
+    "1.37931 0 - - 1 0 1 0 159 2700 false 0 0";
 
 static const char flags_sql[] =
     "SELECT string_agg(concat_ws(' ', v.name, f.rule, f.severity, f.subject,"
     " coalesce(left(f.worker_key, 4), '-'), f.period_start, f.period_end,"
     " f.value, f.threshold, f.unit), E'\\n'"
-    " ORDER BY v.name, f.rule, f.worker_key)"
+    " ORDER BY v.name, f.rule, f.worker_key, f.period_start)"
     " FROM dw.flag f JOIN dw.vendor v USING (vendor_id)"
     " WHERE f.analysis_run_id = (SELECT max(analysis_run_id)"
     "  FROM dw.analysis_run WHERE status = 'done')";
 
+/* 620 min = 10.333333 h a day, over 8 h and one block over 6 h without
+ * a break, on each of the 6 days; fairlabel rejected 1 of 5 decided
+ * units = 0.2 > 0.05 (red). */
 static const char expected_flags[] =
+    "acme-data below_living_wage amber worker_week aaaa 2026-11-02 "
+    "2026-11-08 16.370968 16.8125 USD/h\n"
+    "acme-data daily_hours_over_8 amber worker_day aaaa 2026-11-02 "
+    "2026-11-02 10.333333 8 h/day\n"
+    "acme-data daily_hours_over_8 amber worker_day aaaa 2026-11-03 "
+    "2026-11-03 10.333333 8 h/day\n"
+    "acme-data daily_hours_over_8 amber worker_day aaaa 2026-11-04 "
+    "2026-11-04 10.333333 8 h/day\n"
+    "acme-data daily_hours_over_8 amber worker_day aaaa 2026-11-05 "
+    "2026-11-05 10.333333 8 h/day\n"
+    "acme-data daily_hours_over_8 amber worker_day aaaa 2026-11-06 "
+    "2026-11-06 10.333333 8 h/day\n"
+    "acme-data daily_hours_over_8 amber worker_day aaaa 2026-11-07 "
+    "2026-11-07 10.333333 8 h/day\n"
     "acme-data hours_over_48 amber worker_week aaaa 2026-11-02 2026-11-08 "
     "62 48 h/week\n"
     "acme-data hours_over_60 red worker_week aaaa 2026-11-02 2026-11-08 62 "
     "60 h/week\n"
+    "acme-data no_break_over_6h amber worker_day aaaa 2026-11-02 "
+    "2026-11-02 10.333333 6 h\n"
+    "acme-data no_break_over_6h amber worker_day aaaa 2026-11-03 "
+    "2026-11-03 10.333333 6 h\n"
+    "acme-data no_break_over_6h amber worker_day aaaa 2026-11-04 "
+    "2026-11-04 10.333333 6 h\n"
+    "acme-data no_break_over_6h amber worker_day aaaa 2026-11-05 "
+    "2026-11-05 10.333333 6 h\n"
+    "acme-data no_break_over_6h amber worker_day aaaa 2026-11-06 "
+    "2026-11-06 10.333333 6 h\n"
+    "acme-data no_break_over_6h amber worker_day aaaa 2026-11-07 "
+    "2026-11-07 10.333333 6 h\n"
     "fairlabel below_minimum_wage red worker_week bbbb 2026-11-09 "
-    "2026-11-15 1.333333 1.497845 USD/h\n"
+    "2026-11-15 1.090909 1.497845 USD/h\n"
+    "fairlabel rejection_rate red vendor - 2026-11-02 2026-11-15 0.2 0.05 "
+    "share\n"
     "fairlabel share_below_vast_majority red vendor - 2026-11-02 "
     "2026-11-15 0.5 0.9 share";
 
@@ -261,14 +352,27 @@ static const char vendor_sql[] =
     "SELECT string_agg(concat_ws(' ', v.name, p.period_from, p.period_to,"
     " p.workers, p.worker_weeks, p.weeks_at_or_above_min,"
     " p.median_ehr_micros, p.currency, p.hours_over_48, p.hours_over_60,"
-    " p.units_total, p.units_usable), E'\\n' ORDER BY v.name)"
+    " p.units_total, p.units_usable, p.median_ehr_total_micros,"
+    " p.back_pay_micros, p.days_over_8h, p.no_break_stretches,"
+    " p.tz_unknown_weeks, p.paid_s, p.work_s, p.units_rejected,"
+    " p.units_reversed, coalesce(p.rejection_rate::text, '-'),"
+    " coalesce(p.reversal_rate::text, '-'),"
+    " coalesce(p.payment_delay_median_s::text, '-'),"
+    " coalesce(p.payment_delay_p90_s::text, '-'), p.units_unpaid_30d),"
+    " E'\\n' ORDER BY v.name)"
     " FROM dw.vendor_period p JOIN dw.vendor v USING (vendor_id)"
     " WHERE p.analysis_run_id = (SELECT max(analysis_run_id)"
     "  FROM dw.analysis_run WHERE status = 'done')";
 
+/* acme-data payment delays: paid 11-10 12:00 for units submitted 11-03
+ * 11:00 and 11:30: 608400 s and 606600 s; median 607500, p90 (the 2nd of
+ * 2) 608400. fairlabel: median EHR_total (1090909 + 10000000) / 2 =
+ * 5545454.5 -> 5545455; reversal 1 / (1 + 1) = 0.5. */
 static const char expected_vendors[] =
-    "acme-data 2026-11-02 2026-11-15 2 2 2 15385484 USD 1 1 9 9\n"
-    "fairlabel 2026-11-02 2026-11-15 2 2 1 5666667 USD 0 0 6 5";
+    "acme-data 2026-11-02 2026-11-15 2 2 2 15385484 USD 1 1 9 9 15385484 0 "
+    "6 6 1 228600 228600 0 0 0 - 607500 608400 0\n"
+    "fairlabel 2026-11-02 2026-11-15 2 2 1 5666667 USD 0 0 6 5 5545455 "
+    "746049 0 0 0 8100 9300 1 1 0.2 0.5 - - 0";
 
 static void assert_query(PGconn *c, const char *sql, const char *want)
 {
@@ -298,7 +402,7 @@ static void run_computes_worker_weeks_flags_and_scorecards(void **state)
                  " report_currency, units_total, units_usable, status,"
                  " vendor_id IS NULL) FROM dw.analysis_run"
                  " ORDER BY analysis_run_id DESC LIMIT 1",
-                 "2026.11-1 default USD 15 14 done t");
+                 "2026.11-2 default USD 15 14 done t");
     PQfinish(c);
 }
 
@@ -317,9 +421,11 @@ static void running_the_window_again_replaces_its_results(void **state)
     assert_query(c, worker_weeks_sql, expected_weeks);
     assert_query(c, flags_sql, expected_flags);
     assert_query(c, vendor_sql, expected_vendors);
-    /* No duplicates: only the new run has result rows. */
+    /* No duplicates: only the new run has result rows (4 weeks, 18 flags,
+     * 9 worker-days: W1 6, W2 1, W3 1 + 1). */
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.worker_week"), 4);
-    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.flag"), 4);
+    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.flag"), 18);
+    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.worker_day"), 9);
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.vendor_period"),
                      2);
     assert_query(c,
@@ -339,7 +445,7 @@ static void report_shows_the_hand_computed_scorecard(void **state)
     assert_int_equal(analyze(fair, &out), 0);
     assert_contains(out, "Vendor scorecard: fairlabel");
     assert_contains(out, "Window              2026-11-02 to 2026-11-15");
-    assert_contains(out, "Method version      2026.11-1");
+    assert_contains(out, "Method version      2026.11-2");
     assert_contains(out, "Threshold set       default");
     assert_contains(out, "Report currency     USD");
     assert_contains(out, "5 of 6 units have usable times (83.3%)");
@@ -403,10 +509,11 @@ static void a_vendor_run_is_its_own_scope(void **state)
     assert_contains(out, "superseded=0");
     free(out);
     c = h_connect(db_url);
-    /* The all-vendor run stays; the vendor run adds fairlabel's 2 weeks,
-     * 2 flags (below_minimum_wage, share_below_vast_majority). */
+    /* The all-vendor run stays (4 weeks, 18 flags); the vendor run adds
+     * fairlabel's 2 weeks and 3 flags (below_minimum_wage, rejection_rate,
+     * share_below_vast_majority). */
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.worker_week"), 6);
-    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.flag"), 6);
+    assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.flag"), 21);
     PQfinish(c);
     out = NULL;
     assert_int_equal(analyze(report, &out), 0);

@@ -73,6 +73,9 @@ static char *held(PGconn *c, const char *key)
         " (SELECT count(*) FROM dw.payment WHERE worker_key = $1),"
         " (SELECT count(*) FROM dw.activity_segment WHERE worker_key = $1),"
         " (SELECT count(*) FROM dw.worker_week WHERE worker_key = $1),"
+        " (SELECT count(*) FROM dw.worker_day WHERE worker_key = $1),"
+        " (SELECT count(*) FROM dw.worker_week_monitoring"
+        "  WHERE worker_key = $1),"
         " (SELECT count(*) FROM dw.flag WHERE worker_key = $1),"
         " (SELECT count(*) FROM dw.raw_page WHERE strpos(body, $1) > 0),"
         " (SELECT count(*) FROM dw.quarantine WHERE strpos(record, $1) > 0),"
@@ -99,7 +102,8 @@ static void assert_held(PGconn *c, const char *key, const char *want)
 
 /*
  * Two workers of one Prolific source, each with: 2 work units (3 history
- * rows), 1 payment, 2 activity segments, 1 worker week, 1 flag; a landed
+ * rows), 1 payment, 2 activity segments, 1 worker week, 1 worker day, 1
+ * monitoring week, 1 flag; a landed
  * page each holding one key, and one holding both; a quarantined record
  * each. Plus a vendor-level flag with no worker.
  */
@@ -162,6 +166,16 @@ static int group_setup(void **state)
               "earnings_micros, currency) SELECT 1, 1, w, '2026-11-02', "
               "'utc', 2, 1200, 1200, 1000000, 'USD' FROM (VALUES ($1), "
               "($2)) k(w)");
+    exec_keys(c, 2,
+              "INSERT INTO dw.worker_day (analysis_run_id, vendor_id, "
+              "worker_key, day, tz_basis, work_s, paid_s) SELECT 1, 1, w, "
+              "'2026-11-02', 'utc', 1200, 1200 FROM (VALUES ($1), ($2)) k(w)");
+    exec_keys(c, 2,
+              "INSERT INTO dw.worker_week_monitoring (analysis_run_id, "
+              "vendor_id, worker_key, week_start, tz_basis, segments, "
+              "tracked_s, metered_s, screenshots, webcam_shots, band, "
+              "critical) SELECT 1, 1, w, '2026-11-02', 'utc', 2, 1200, 1200, "
+              "2, 0, 2, false FROM (VALUES ($1), ($2)) k(w)");
     exec_keys(
         c, 2,
         "INSERT INTO dw.flag (analysis_run_id, vendor_id, rule, "
@@ -200,14 +214,14 @@ static void dry_run_counts_every_row_and_deletes_nothing(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_held(c, gone, "3 2 1 2 1 1 2 1 1");
+    assert_held(c, gone, "3 2 1 2 1 1 1 1 2 1 1");
     assert_int_equal(admin(args, &out), 0);
     assert_contains(out, "dry run, nothing deleted");
-    assert_contains(out, "dw.work_unit_history   3");
-    assert_contains(out, "dw.raw_page            2");
-    assert_contains(out, "total                  14");
+    assert_contains(out, "dw.work_unit_history       3");
+    assert_contains(out, "dw.raw_page                2");
+    assert_contains(out, "total                      16");
     free(out);
-    assert_held(c, gone, "3 2 1 2 1 1 2 1 1");
+    assert_held(c, gone, "3 2 1 2 1 1 1 1 2 1 1");
     PQfinish(c);
 }
 
@@ -220,15 +234,15 @@ static void erasure_deletes_the_worker_everywhere_and_no_one_else(void **state)
     (void)state;
     assert_int_equal(admin(args, &out), 0);
     assert_contains(out, "deleted in one transaction");
-    /* 3 + 2 + 1 + 2 + 1 + 1 + 2 + 1 + 1 = 14 rows. */
-    assert_contains(out, "dw.work_unit           2");
-    assert_contains(out, "dw.quarantine          1");
-    assert_contains(out, "dw.worker              1");
-    assert_contains(out, "total                  14");
+    /* 3 + 2 + 1 + 2 + 1 + 1 + 1 + 1 + 2 + 1 + 1 = 16 rows. */
+    assert_contains(out, "dw.work_unit               2");
+    assert_contains(out, "dw.quarantine              1");
+    assert_contains(out, "dw.worker                  1");
+    assert_contains(out, "total                      16");
     free(out);
-    assert_held(c, gone, "0 0 0 0 0 0 0 0 0");
+    assert_held(c, gone, "0 0 0 0 0 0 0 0 0 0 0");
     /* The other worker lost only the page shared with the erased one. */
-    assert_held(c, kept, "3 2 1 2 1 1 1 1 1");
+    assert_held(c, kept, "3 2 1 2 1 1 1 1 1 1 1");
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.raw_page"), 2);
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.flag WHERE "
                                      "subject = 'vendor'"),
@@ -267,7 +281,7 @@ static void erasure_without_a_key_or_platform_is_a_usage_error(void **state)
     assert_int_equal(admin(bad, &out), 2);
     assert_contains(out, "unknown platform");
     free(out);
-    assert_held(c, kept, "3 2 1 2 1 1 1 1 1");
+    assert_held(c, kept, "3 2 1 2 1 1 1 1 1 1 1");
     PQfinish(c);
 }
 

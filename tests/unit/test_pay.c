@@ -223,9 +223,33 @@ static void picks_the_floor_by_country_and_date(void **state)
     dw_wage_release(&t);
 }
 
+static void back_pay_lifts_a_week_to_the_floor(void **state)
+{
+    /* 7.25/h over 10 h = 72.50; 50.00 earned: back pay 22.50. At or
+     * above the floor: 0. EHR_total 5.00 / 7.25 = 0.689655 of the floor
+     * (0.6896551.. rounded). */
+    int64_t bp, ratio;
+    (void)state;
+    assert_int_equal(dw_back_pay(50000000, 10 * DW_HOUR_US, 7250000, &bp),
+                     DW_OK);
+    assert_int_equal(bp, 22500000);
+    assert_int_equal(dw_back_pay(80000000, 10 * DW_HOUR_US, 7250000, &bp),
+                     DW_OK);
+    assert_int_equal(bp, 0);
+    assert_int_equal(dw_wage_ratio(5000000, 7250000, &ratio), DW_OK);
+    assert_int_equal(ratio, 689655);
+    assert_int_equal(dw_wage_ratio(5000000, 0, &ratio), DW_ERR_INVALID);
+    /* 72.50 over 10 h is exactly 1.00 x the floor; 72.499999 is not. */
+    assert_true(
+        dw_ehr_at_or_above_ratio(72500000, 10 * DW_HOUR_US, 7250000, 1000000));
+    assert_false(
+        dw_ehr_at_or_above_ratio(72499999, 10 * DW_HOUR_US, 7250000, 1000000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(back_pay_lifts_a_week_to_the_floor),
         cmocka_unit_test(sums_rewards_and_bonuses_less_the_worker_fee),
         cmocka_unit_test(parses_fx_rates_as_exact_scaled_integers),
         cmocka_unit_test(converts_eur_at_the_rate_of_its_payment_date),

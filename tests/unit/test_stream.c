@@ -55,15 +55,15 @@ static void groups_rows_by_worker_and_keeps_bonuses(void **state)
     memset(&s, 0, sizeof s);
     dw_stream_init(&st, collect, &s);
     /* kind worker vendor source status accepted submitted paid amount
-     * currency fee w.country w.tz s.country t */
+     * currency fee w.country w.tz s.country t decided reversed s.tz */
     feed(&st, "u\t" KEY_A "\t1\t10\tapproved\t1000\t2000\t\\N\t29000000\tPHP"
-              "\t0\t\\N\t\\N\tPH\t1000");
+              "\t0\t\\N\t\\N\tPH\t1000\t2500\tt\tAsia/Manila");
     feed(&st, "b\t" KEY_A "\t1\t10\t\\N\t\\N\t2000\t5000\t500000\tPHP\t0"
-              "\t\\N\t\\N\tPH\t2000");
+              "\t\\N\t\\N\tPH\t2000\t\\N\tf\tAsia/Manila");
     feed(&st, "u\t" KEY_A "\t1\t10\tin_progress\t3000\t\\N\t\\N\t\\N\t\\N"
-              "\t0\t\\N\t\\N\tPH\t3000");
+              "\t0\t\\N\t\\N\tPH\t3000\t\\N\tf\t\\N");
     feed(&st, "u\t" KEY_B "\t2\t11\tsubmitted\t1000\t1500\t\\N\t1\tUSD\t0"
-              "\tGB\tEurope/London\t\\N\t1000");
+              "\tGB\tEurope/London\t\\N\t1000\t\\N\tf\t\\N");
     assert_int_equal(s.batches, 1); /* B is still open */
     assert_int_equal(dw_stream_finish(&st), DW_OK);
     assert_int_equal(s.batches, 2);
@@ -77,6 +77,10 @@ static void groups_rows_by_worker_and_keeps_bonuses(void **state)
     assert_int_equal(s.first_unit.paid_at, DW_TIME_NONE);
     assert_int_equal(s.first_unit.reward, 29000000);
     assert_string_equal(s.first_unit.source_country, "PH");
+    /* The decision time, the reversal and the source's default zone. */
+    assert_int_equal(s.first_unit.decided_at, 2500);
+    assert_true(s.first_unit.reversed);
+    assert_string_equal(s.first_unit.source_tz, "Asia/Manila");
     assert_int_equal(s.first_bonus.attributed_at, 2000);
     assert_int_equal(s.first_bonus.fx_at, 5000);
     dw_stream_release(&st);
