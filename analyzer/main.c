@@ -12,17 +12,23 @@
 #include "metrics.h"
 #include "report_model.h"
 #include "run.h"
+#include "shard.h"
 #include "status.h"
 #include "worktime.h"
 
 static const char usage_text[] =
     "Usage: dw-analyze [OPTIONS] run --from DATE --to DATE [--vendor NAME]\n"
+    "                  [--shard K/N]\n"
     "       dw-analyze [OPTIONS] report [--vendor NAME] [--run ID]\n"
     "                  [--format text|json|csv|html] [--output FILE]\n"
     "\n"
     "run     compute worker-weeks, flags and vendor scorecards for the\n"
     "        window (widened to whole ISO weeks) and store them in one\n"
     "        transaction; re-running a window replaces its results.\n"
+    "        --shard K/N computes only the workers of shard K of N (by\n"
+    "        worker key); run K = 1..N, on one machine or many, in any\n"
+    "        order: the last shard to finish completes the run, with the\n"
+    "        same results as an unsharded run (1 <= K <= N <= 1024).\n"
     "report  print the scorecard of a vendor (or of every vendor) from the\n"
     "        latest finished run covering it, or from run ID, as text\n"
     "        (default), json, csv or a one-page html with charts; to FILE\n"
@@ -52,6 +58,7 @@ struct args {
     const char *run;
     const char *format;
     const char *output;
+    const char *shard;
     bool help;
 };
 
@@ -88,6 +95,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         {"--run", offsetof(struct args, run)},
         {"--format", offsetof(struct args, format)},
         {"--output", offsetof(struct args, output)},
+        {"--shard", offsetof(struct args, shard)},
     };
 
     for (int i = 1; i < argc; i++) {
@@ -157,6 +165,8 @@ static int cmd_run(PGconn *conn, const struct args *a, const char *currency)
     if (dw_date_parse(a->from, &o.from_day, &err) != DW_OK ||
         dw_date_parse(a->to, &o.to_day, &err) != DW_OK)
         return usage_error("%s", err.msg);
+    if (a->shard != NULL && dw_shard_parse(a->shard, &o.shard, &err) != DW_OK)
+        return usage_error("%s", err.msg);
     o.vendor = a->vendor;
     o.threshold_set = "default";
     o.currency = currency;
@@ -164,6 +174,25 @@ static int cmd_run(PGconn *conn, const struct args *a, const char *currency)
     if (st != DW_OK) {
         dw_log_error("analyze", &err);
         return exit_for(st);
+    }
+    if (o.shard.n > 0) {
+        char k[16];
+        dw_log(DW_LOG_INFO, "analyze",
+               "run=%lld from=%s to=%s vendor=%s method=%s shard=%s "
+               "shards_done=%s complete=%s worker_weeks=%lld flags=%lld",
+               (long long)r.run_id, a->from, a->to,
+               dw_log_quote(a->vendor ? a->vendor : "*", q, sizeof q),
+               DW_METHOD_VERSION, dw_shard_format(&o.shard, k, sizeof k),
+               r.shards, r.complete ? "true" : "false",
+               (long long)r.worker_weeks, (long long)r.flags);
+        if (r.complete)
+            dw_log(DW_LOG_INFO, "analyze",
+                   "run=%lld complete: vendors=%lld workers=%lld units=%lld "
+                   "usable=%lld superseded=%lld",
+                   (long long)r.run_id, (long long)r.vendors,
+                   (long long)r.workers, (long long)r.units_total,
+                   (long long)r.units_usable, (long long)r.superseded);
+        return DW_EXIT_OK;
     }
     dw_log(DW_LOG_INFO, "analyze",
            "run=%lld from=%s to=%s vendor=%s method=%s vendors=%lld "
@@ -189,6 +218,8 @@ static int cmd_report(PGconn *conn, const struct args *a)
     if (a->from != NULL || a->to != NULL)
         return usage_error("%s", "report takes --vendor and --run, not a "
                                  "window");
+    if (a->shard != NULL)
+        return usage_error("%s", "--shard belongs to run");
     o.vendor = a->vendor;
     if (a->run != NULL) {
         char *end;

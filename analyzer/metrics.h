@@ -7,7 +7,7 @@
 
 /* The method's version, stamped on every dw.analysis_run. Bump it whenever
  * a figure would change for the same facts and thresholds. */
-#define DW_METHOD_VERSION "2026.11-2"
+#define DW_METHOD_VERSION "2026.11-3"
 
 #define DW_WORKER_KEY_LEN 64
 

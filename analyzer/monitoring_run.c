@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "money.h"
 #include "monitoring.h"
+#include "shard.h"
 #include "worktime.h"
 
 /*
@@ -22,20 +23,25 @@
  * stream sorted by worker and vendor. Scope through set_config (COPY
  * takes no parameters).
  */
+/* clang-format off */
 static const char stream_sql[] =
     "COPY ("
     "WITH p AS (SELECT"
     " current_setting('dw_mon.from')::timestamptz AS t_from,"
     " current_setting('dw_mon.to')::timestamptz AS t_to,"
     " NULLIF(current_setting('dw_mon.vendor'), '')::bigint AS vendor_id,"
-    " current_setting('dw_mon.run')::bigint AS run_id), "
+    " current_setting('dw_mon.run')::bigint AS run_id,"
+    " current_setting('dw_mon.shard_n')::int AS shard_n,"
+    " current_setting('dw_mon.shard_k')::int AS shard_k), "
     "seg AS (SELECT a.worker_key, s.vendor_id, a.started_at, a.duration_s,"
     " a.screenshots, a.webcam_shots,"
     " (a.keyboard_events IS NOT NULL OR a.mouse_events IS NOT NULL) AS m"
     " FROM dw.activity_segment a JOIN dw.source s"
     "  ON s.source_id = a.source_id, p"
     " WHERE a.started_at >= p.t_from AND a.started_at < p.t_to"
-    " AND (p.vendor_id IS NULL OR s.vendor_id = p.vendor_id)) "
+    " AND (p.vendor_id IS NULL OR s.vendor_id = p.vendor_id)"
+    " AND (p.shard_n = 0"
+    "   OR " DW_SHARD_OF_SQL("a.worker_key", "p.shard_n") " = p.shard_k)) "
     "SELECT 's', worker_key, vendor_id,"
     " (extract(epoch FROM started_at) * 1000000)::bigint, duration_s,"
     " screenshots, webcam_shots, m FROM seg "
@@ -57,9 +63,12 @@ static const char stream_sql[] =
     "SELECT 'w', ww.worker_key, ww.vendor_id,"
     " (ww.week_start - date '1970-01-01')::bigint, ww.paid_s,"
     " NULL, NULL, NULL"
-    " FROM dw.worker_week ww, p WHERE ww.analysis_run_id = p.run_id "
+    " FROM dw.worker_week ww, p WHERE ww.analysis_run_id = p.run_id"
+    " AND (p.shard_n = 0"
+    "   OR " DW_SHARD_OF_SQL("ww.worker_key", "p.shard_n") " = p.shard_k) "
     "ORDER BY 2, 3, 1, 4"
     ") TO STDOUT";
+/* clang-format on */
 
 enum { F_KIND, F_WORKER, F_VENDOR, F_T, F_A, F_SHOTS, F_WEBCAM, F_M, F_N };
 
@@ -212,18 +221,11 @@ static enum dw_status week_flags(struct mon *m,
 /* Computes the current worker at the current vendor. */
 static enum dw_status flush(struct mon *m)
 {
-    struct vendor_acc *v;
-    int worst = 0;
     enum dw_status st;
 
     if (!m->have)
         return DW_OK;
     m->have = false;
-    v = vendor_find(m, m->vendor_id);
-    if (v == NULL)
-        return dw_error_set(&m->err, DW_ERR_INTERNAL,
-                            "monitoring: vendor %lld is not in the run's scope",
-                            (long long)m->vendor_id);
     st = dw_monitoring_worker(m->lim, m->iv, m->n_iv, m->seg, m->n_seg, m->paid,
                               m->n_paid, &m->out, &m->err);
     if (st != DW_OK)
@@ -243,23 +245,6 @@ static enum dw_status flush(struct mon *m)
         st = week_flags(m, w);
         if (st != DW_OK)
             return st;
-        if (w->band > worst)
-            worst = w->band;
-        v->worker_weeks++;
-        v->monitored_weeks += w->segments > 0;
-        v->tracked_us += w->tracked_us;
-        v->metered_us += w->metered_us;
-        v->paid_us += w->paid_us;
-        v->screenshots += w->screenshots;
-        v->webcam_shots += w->webcam_shots;
-        v->offshift_segments += w->offshift_segments;
-        v->weeks_offshift += w->offshift_segments > 0;
-    }
-    if (m->out.n > 0) {
-        v->workers++;
-        v->workers_band[worst]++;
-        if (worst > v->band)
-            v->band = worst;
     }
     m->n_iv = m->n_seg = m->n_paid = 0;
     return DW_OK;
@@ -379,25 +364,33 @@ static enum dw_status on_line(void *ctx, char *line, size_t len)
 
 static enum dw_status stream(PGconn *conn, struct mon *m, int64_t run_id,
                              const struct dw_monitoring_window *win,
-                             int64_t vendor_id, struct dw_error *err)
+                             int64_t vendor_id, const struct dw_shard *shard,
+                             struct dw_error *err)
 {
     static const char scope_sql[] =
         "SELECT set_config('dw_mon.from', $1, true),"
         " set_config('dw_mon.to', $2, true),"
         " set_config('dw_mon.vendor', $3, true),"
-        " set_config('dw_mon.run', $4, true)";
+        " set_config('dw_mon.run', $4, true),"
+        " set_config('dw_mon.shard_n', $5, true),"
+        " set_config('dw_mon.shard_k', $6, true)";
     char from[DW_TIME_ISO_MAX], to[DW_TIME_ISO_MAX], vendor[24] = "", run[24];
-    const char *params[4];
+    char shard_n[12], shard_k[12];
+    const char *params[6];
     enum dw_status st;
 
     if (vendor_id > 0)
         snprintf(vendor, sizeof vendor, "%lld", (long long)vendor_id);
     snprintf(run, sizeof run, "%lld", (long long)run_id);
+    snprintf(shard_n, sizeof shard_n, "%d", shard ? shard->n : 0);
+    snprintf(shard_k, sizeof shard_k, "%d", shard ? shard->k : 0);
     params[0] = dw_time_format_iso(win->week_from * DW_DAY_US, from);
     params[1] = dw_time_format_iso((win->period_to + 1) * DW_DAY_US, to);
     params[2] = vendor;
     params[3] = run;
-    st = dw_db_exec(conn, scope_sql, 4, params, NULL, err);
+    params[4] = shard_n;
+    params[5] = shard_k;
+    st = dw_db_exec(conn, scope_sql, 6, params, NULL, err);
     if (st != DW_OK)
         return dw_error_prefix(err, "monitoring stream scope");
     st = dw_copy_out(conn, stream_sql, on_line, m, err);
@@ -501,6 +494,11 @@ static enum dw_status copy_weeks(PGconn *conn, struct mon *m, int64_t run_id,
     return dw_copy_finish(&c, err);
 }
 
+static const char flag_copy_sql[] =
+    "COPY dw.flag (analysis_run_id, vendor_id, rule, severity, subject,"
+    " worker_key, period_start, period_end, value, threshold, unit, evidence)"
+    " FROM STDIN";
+
 static void copy_flag_row(struct dw_copy *c, int64_t run_id,
                           const struct dw_flag *f, const char *evidence)
 {
@@ -593,21 +591,15 @@ static enum dw_status practice_flag(struct dw_copy *c, int64_t run_id,
     return dw_copy_end_row(c, err);
 }
 
-static enum dw_status copy_flags(PGconn *conn, struct mon *m, int64_t run_id,
-                                 const struct dw_monitoring_window *win,
-                                 PGresult *practices, struct dw_error *err)
+static enum dw_status copy_week_flags(PGconn *conn, struct mon *m,
+                                      int64_t run_id, struct dw_error *err)
 {
     struct dw_copy c;
     struct dw_flag f;
     enum dw_status st;
 
     rewind(m->flags);
-    st = dw_copy_begin(&c, conn,
-                       "COPY dw.flag (analysis_run_id, vendor_id, rule,"
-                       " severity, subject, worker_key, period_start,"
-                       " period_end, value, threshold, unit, evidence)"
-                       " FROM STDIN",
-                       err);
+    st = dw_copy_begin(&c, conn, flag_copy_sql, err);
     if (st != DW_OK)
         return st;
     while (st == DW_OK && fread(&f, sizeof f, 1, m->flags) == 1) {
@@ -616,6 +608,24 @@ static enum dw_status copy_flags(PGconn *conn, struct mon *m, int64_t run_id,
     }
     if (st == DW_OK && ferror(m->flags))
         st = dw_error_set(err, DW_ERR_IO, "reading spooled flags");
+    if (st != DW_OK) {
+        dw_copy_abort(&c);
+        return st;
+    }
+    return dw_copy_finish(&c, err);
+}
+
+static enum dw_status
+copy_practice_flags(PGconn *conn, struct mon *m, int64_t run_id,
+                    const struct dw_monitoring_window *win, PGresult *practices,
+                    struct dw_error *err)
+{
+    struct dw_copy c;
+    enum dw_status st;
+
+    st = dw_copy_begin(&c, conn, flag_copy_sql, err);
+    if (st != DW_OK)
+        return st;
     for (int i = 0; st == DW_OK && i < PQntuples(practices); i++) {
         const struct dw_practice_rule *rule;
         st = dw_practice_judge(
@@ -631,6 +641,80 @@ static enum dw_status copy_flags(PGconn *conn, struct mon *m, int64_t run_id,
         return st;
     }
     return dw_copy_finish(&c, err);
+}
+
+/*
+ * The vendors' tallies from the run's stored worker-week rows: every
+ * figure there is exact (cells last whole seconds; paid time comes from
+ * dw.worker_week in seconds), so a sharded run whose shards wrote the
+ * rows gets the same vendor figures as an unsharded one.
+ */
+static enum dw_status tally_vendors(PGconn *conn, struct mon *m, int64_t run_id,
+                                    struct dw_error *err)
+{
+    static const char sums_sql[] =
+        "SELECT vendor_id, count(*), count(*) FILTER (WHERE segments > 0),"
+        " sum(tracked_s), sum(metered_s), sum(COALESCE(paid_s, 0)),"
+        " sum(screenshots), sum(webcam_shots),"
+        " sum(COALESCE(offshift_segments, 0)),"
+        " count(*) FILTER (WHERE offshift_segments > 0), max(band)"
+        " FROM dw.worker_week_monitoring WHERE analysis_run_id = $1"
+        " GROUP BY vendor_id";
+    static const char bands_sql[] =
+        "SELECT vendor_id, worst, count(*) FROM"
+        " (SELECT vendor_id, worker_key, max(band) AS worst"
+        "  FROM dw.worker_week_monitoring WHERE analysis_run_id = $1"
+        "  GROUP BY vendor_id, worker_key) w GROUP BY vendor_id, worst";
+    char run[24];
+    const char *params[1] = {run};
+    PGresult *res = NULL;
+    enum dw_status st;
+
+    snprintf(run, sizeof run, "%lld", (long long)run_id);
+    st = dw_db_exec(conn, sums_sql, 1, params, &res, err);
+    for (int i = 0; st == DW_OK && i < PQntuples(res); i++) {
+        int64_t f[11];
+        struct vendor_acc *v;
+        for (int k = 0; k < 11; k++)
+            f[k] = strtoll(PQgetvalue(res, i, k), NULL, 10);
+        v = vendor_find(m, f[0]);
+        if (v == NULL || f[10] < 0 || f[10] >= DW_MON_BANDS) {
+            st = dw_error_set(err, DW_ERR_INTERNAL,
+                              "monitoring: vendor %lld is not in the run's "
+                              "scope or has a band out of range",
+                              (long long)f[0]);
+            break;
+        }
+        v->worker_weeks = f[1];
+        v->monitored_weeks = f[2];
+        v->tracked_us = f[3] * DW_USEC;
+        v->metered_us = f[4] * DW_USEC;
+        v->paid_us = f[5] * DW_USEC;
+        v->screenshots = f[6];
+        v->webcam_shots = f[7];
+        v->offshift_segments = f[8];
+        v->weeks_offshift = f[9];
+        v->band = (int)f[10];
+    }
+    PQclear(res);
+    res = NULL;
+    if (st == DW_OK)
+        st = dw_db_exec(conn, bands_sql, 1, params, &res, err);
+    for (int i = 0; st == DW_OK && i < PQntuples(res); i++) {
+        struct vendor_acc *v =
+            vendor_find(m, strtoll(PQgetvalue(res, i, 0), NULL, 10));
+        long long band = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+        int64_t n = strtoll(PQgetvalue(res, i, 2), NULL, 10);
+        if (v == NULL || band < 0 || band >= DW_MON_BANDS) {
+            st = dw_error_set(err, DW_ERR_INTERNAL,
+                              "monitoring: worker band out of range");
+            break;
+        }
+        v->workers_band[band] += n;
+        v->workers += n;
+    }
+    PQclear(res);
+    return st;
 }
 
 static enum dw_status copy_vendors(PGconn *conn, struct mon *m, int64_t run_id,
@@ -744,16 +828,16 @@ static enum dw_status delete_superseded(PGconn *conn, struct dw_error *err)
     return st;
 }
 
-enum dw_status dw_monitoring_run(PGconn *conn, int64_t run_id,
-                                 const struct dw_monitoring_window *window,
-                                 int64_t vendor_id,
-                                 const struct dw_thresholds *th,
-                                 struct dw_monitoring_result *res,
-                                 struct dw_error *err)
+enum dw_status dw_monitoring_workers(PGconn *conn, int64_t run_id,
+                                     const struct dw_monitoring_window *window,
+                                     int64_t vendor_id,
+                                     const struct dw_shard *shard,
+                                     const struct dw_thresholds *th,
+                                     struct dw_monitoring_result *res,
+                                     struct dw_error *err)
 {
     struct dw_monitoring_limits lim;
     struct mon m;
-    PGresult *practices = NULL;
     enum dw_status st;
 
     memset(&m, 0, sizeof m);
@@ -762,12 +846,6 @@ enum dw_status dw_monitoring_run(PGconn *conn, int64_t run_id,
     m.open_end_us = (window->period_to + 2) * DW_DAY_US;
 
     st = dw_monitoring_limits_from(th, &lim, err);
-    if (st == DW_OK)
-        st = delete_superseded(conn, err);
-    if (st == DW_OK)
-        st = load_vendors(conn, &m, vendor_id, err);
-    if (st == DW_OK)
-        st = load_practices(conn, &m, vendor_id, &practices, err);
     if (st != DW_OK)
         goto done;
     m.weeks = tmpfile();
@@ -776,30 +854,58 @@ enum dw_status dw_monitoring_run(PGconn *conn, int64_t run_id,
         st = dw_error_set(err, DW_ERR_IO, "cannot create a temporary file");
         goto done;
     }
-    st = stream(conn, &m, run_id, window, vendor_id, err);
+    st = stream(conn, &m, run_id, window, vendor_id, shard, err);
     if (st == DW_OK)
         st = copy_weeks(conn, &m, run_id, err);
     if (st == DW_OK)
-        st = copy_flags(conn, &m, run_id, window, practices, err);
-    if (st == DW_OK)
-        st = copy_vendors(conn, &m, run_id, window, err);
+        st = copy_week_flags(conn, &m, run_id, err);
     if (st == DW_OK && res != NULL) {
-        res->worker_weeks = m.n_weeks;
-        res->vendors = (int64_t)m.n_vendors;
-        res->flags = m.n_flags;
+        res->worker_weeks += m.n_weeks;
+        res->flags += m.n_flags;
     }
 done:
     if (st != DW_OK)
         dw_error_prefix(err, "monitoring");
-    PQclear(practices);
     if (m.weeks != NULL)
         fclose(m.weeks);
     if (m.flags != NULL)
         fclose(m.flags);
-    free(m.vendors);
     free(m.iv);
     free(m.seg);
     free(m.paid);
     dw_monitoring_weeks_release(&m.out);
+    return st;
+}
+
+enum dw_status dw_monitoring_vendors(PGconn *conn, int64_t run_id,
+                                     const struct dw_monitoring_window *window,
+                                     int64_t vendor_id,
+                                     struct dw_monitoring_result *res,
+                                     struct dw_error *err)
+{
+    struct mon m;
+    PGresult *practices = NULL;
+    enum dw_status st;
+
+    memset(&m, 0, sizeof m);
+    st = delete_superseded(conn, err);
+    if (st == DW_OK)
+        st = load_vendors(conn, &m, vendor_id, err);
+    if (st == DW_OK)
+        st = load_practices(conn, &m, vendor_id, &practices, err);
+    if (st == DW_OK)
+        st = tally_vendors(conn, &m, run_id, err);
+    if (st == DW_OK)
+        st = copy_practice_flags(conn, &m, run_id, window, practices, err);
+    if (st == DW_OK)
+        st = copy_vendors(conn, &m, run_id, window, err);
+    if (st == DW_OK && res != NULL) {
+        res->vendors += (int64_t)m.n_vendors;
+        res->flags += m.n_flags;
+    }
+    if (st != DW_OK)
+        dw_error_prefix(err, "monitoring");
+    PQclear(practices);
+    free(m.vendors);
     return st;
 }

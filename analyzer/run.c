@@ -13,6 +13,8 @@
 #include "practice.h"
 #include "rules.h"
 #include "scorecard.h"
+#include "shard.h"
+#include "shard_run.h"
 #include "stream.h"
 #include "tz.h"
 #include "worker.h"
@@ -459,8 +461,8 @@ insert_vendor_period(PGconn *conn, int64_t run_id, struct dw_scorecard *sc,
                       sc->no_break,
                       sc->night_worker_weeks,
                       sc->tz_unknown_weeks,
-                      us_to_s(sc->paid_us),
-                      us_to_s(sc->work_us),
+                      sc->paid_s,
+                      sc->work_s,
                       pr->approved,
                       pr->rejected,
                       pr->returned,
@@ -492,9 +494,15 @@ insert_vendor_period(PGconn *conn, int64_t run_id, struct dw_scorecard *sc,
     return dw_db_exec(conn, sql, N, params, NULL, err);
 }
 
+/*
+ * Earlier runs of the same window and vendor scope give way to except_id
+ * (0: the run about to be inserted): done runs, sharded or not, and
+ * unsharded ones still marked running. A sharded run still collecting
+ * its shards is left alone; whichever finishes last is the newest.
+ */
 static enum dw_status supersede(PGconn *conn, const char *from, const char *to,
-                                const char *vendor, int64_t *count,
-                                struct dw_error *err)
+                                const char *vendor, int64_t except_id,
+                                int64_t *count, struct dw_error *err)
 {
     static const char *const deletes[] = {
         "DELETE FROM dw.flag x USING dw.analysis_run r",
@@ -505,260 +513,450 @@ static enum dw_status supersede(PGconn *conn, const char *from, const char *to,
         " WHERE x.analysis_run_id = r.analysis_run_id"
         " AND r.window_from = $1::date AND r.window_to = $2::date"
         " AND r.vendor_id IS NOT DISTINCT FROM $3::bigint"
-        " AND r.shard IS NULL";
-    const char *params[3] = {from, to, vendor};
+        " AND r.status = 'superseded'";
+    char except[24];
+    const char *params[4] = {from, to, vendor, NULL};
     char sql[512];
     PGresult *res = NULL;
-    enum dw_status st = DW_OK;
+    enum dw_status st;
 
+    if (except_id > 0) {
+        snprintf(except, sizeof except, "%lld", (long long)except_id);
+        params[3] = except;
+    }
+    st = dw_db_exec(conn,
+                    "UPDATE dw.analysis_run SET status = 'superseded',"
+                    " finished_at = COALESCE(finished_at, now())"
+                    " WHERE window_from = $1::date AND window_to = $2::date"
+                    " AND vendor_id IS NOT DISTINCT FROM $3::bigint"
+                    " AND analysis_run_id IS DISTINCT FROM $4::bigint"
+                    " AND (status = 'done'"
+                    "      OR (status = 'running' AND shard IS NULL))"
+                    " RETURNING analysis_run_id",
+                    4, params, &res, err);
+    if (st == DW_OK)
+        *count = PQntuples(res);
+    PQclear(res);
     /* Fixed SQL text joined from constants; data only via parameters. */
     for (size_t i = 0; st == DW_OK && i < sizeof deletes / sizeof *deletes;
          i++) {
         snprintf(sql, sizeof sql, "%s%s", deletes[i], scope);
         st = dw_db_exec(conn, sql, 3, params, NULL, err);
     }
-    if (st != DW_OK)
-        return st;
-    st = dw_db_exec(conn,
-                    "UPDATE dw.analysis_run SET status = 'superseded',"
-                    " finished_at = COALESCE(finished_at, now())"
-                    " WHERE window_from = $1::date AND window_to = $2::date"
-                    " AND vendor_id IS NOT DISTINCT FROM $3::bigint"
-                    " AND shard IS NULL AND status IN ('done', 'running')"
-                    " RETURNING analysis_run_id",
-                    3, params, &res, err);
-    if (st == DW_OK)
-        *count = PQntuples(res);
-    PQclear(res);
     return st;
 }
 
-static void record_failure(PGconn *conn, const char *params[6],
+/* params: method, threshold set, from, to, vendor id, currency, shard. */
+static void record_failure(PGconn *conn, const char *params[7],
                            const struct dw_error *e)
 {
-    const char *p[7];
+    const char *p[8];
     PGresult *res = NULL;
 
     if (PQstatus(conn) != CONNECTION_OK || params[0] == NULL)
         return;
-    memcpy(p, params, 6 * sizeof *p);
-    p[6] = e->msg;
-    /* Best effort: the audit row of a failed run. */
+    memcpy(p, params, 7 * sizeof *p);
+    p[7] = e->msg;
+    /* Best effort: the audit row of a failed run (or shard). */
     if (dw_db_exec(conn,
                    "INSERT INTO dw.analysis_run (method_version,"
                    " threshold_set, window_from, window_to, vendor_id,"
-                   " report_currency, status, finished_at, error)"
-                   " VALUES ($1, $2, $3, $4, $5, $6, 'failed', now(), $7)",
-                   7, p, &res, NULL) == DW_OK)
+                   " report_currency, shard, status, finished_at, error)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', now(), $8)",
+                   8, p, &res, NULL) == DW_OK)
         PQclear(res);
+}
+
+/* Everything one run (or one shard of a run) holds. */
+struct run {
+    const struct dw_run_opts *opts;
+    struct dw_thresholds th;
+    struct dw_rule_params params;
+    struct dw_wage_table wages;
+    struct dw_wage_table living;
+    struct dw_fx_table fx;
+    struct dw_tzdb *tzdb;
+    struct dw_method m;
+    struct dw_scorecard *cards;
+    size_t n_cards;
+    struct spool sp;
+    int64_t vendor_id;
+    int64_t week_from, week_to, period_to;
+    int64_t as_of;
+    char from[DW_DATE_MAX], to[DW_DATE_MAX], vid[24];
+    char shard[DW_SHARD_TEXT_MAX];
+    const char *run_params[7]; /* as record_failure takes them */
+};
+
+static void run_init(struct run *r, const struct dw_run_opts *opts)
+{
+    memset(r, 0, sizeof *r);
+    r->opts = opts;
+    dw_thresholds_init(&r->th, opts->threshold_set, opts->to_day);
+    dw_wage_init(&r->wages);
+    dw_wage_init(&r->living);
+    dw_fx_init(&r->fx);
+    dw_method_init(&r->m);
+}
+
+static void close_spool(struct spool *sp)
+{
+    if (sp->weeks != NULL)
+        fclose(sp->weeks);
+    if (sp->flags != NULL)
+        fclose(sp->flags);
+    if (sp->days != NULL)
+        fclose(sp->days);
+    memset(sp, 0, sizeof *sp);
+}
+
+static void free_cards(struct run *r)
+{
+    for (size_t i = 0; i < r->n_cards; i++)
+        dw_scorecard_release(&r->cards[i]);
+    free(r->cards);
+    r->cards = NULL;
+    r->n_cards = 0;
+}
+
+static void run_release(struct run *r)
+{
+    close_spool(&r->sp);
+    dw_tzdb_free(r->tzdb);
+    dw_wage_release(&r->living);
+    free_cards(r);
+    dw_method_release(&r->m);
+    dw_fx_release(&r->fx);
+    dw_wage_release(&r->wages);
+    dw_thresholds_release(&r->th);
+}
+
+/* The window widened to whole ISO weeks, as_of, the vendor, the
+ * failure-row parameters. No transaction needed. */
+static enum dw_status run_scope(PGconn *conn, struct run *r,
+                                struct dw_error *err)
+{
+    const struct dw_run_opts *o = r->opts;
+    enum dw_status st;
+
+    if (o->to_day < o->from_day)
+        return dw_error_set(err, DW_ERR_USAGE, "--to is before --from");
+    r->week_from = dw_week_monday(NULL, o->from_day * DW_DAY_US);
+    r->week_to = dw_week_monday(NULL, o->to_day * DW_DAY_US);
+    r->period_to = r->week_to + 6;
+    dw_date_format(o->from_day, r->from);
+    dw_date_format(o->to_day, r->to);
+    /* "Unpaid after 30 days" is judged at the window's end, or now if
+     * that is earlier: a past window gives the same figures whenever it
+     * is re-run. */
+    r->as_of = dw_time_now();
+    if ((r->period_to + 1) * DW_DAY_US < r->as_of)
+        r->as_of = (r->period_to + 1) * DW_DAY_US;
+    if (o->vendor != NULL) {
+        st = dw_vendor_id(conn, o->vendor, &r->vendor_id, err);
+        if (st != DW_OK)
+            return st;
+        snprintf(r->vid, sizeof r->vid, "%lld", (long long)r->vendor_id);
+    }
+    if (o->shard.n > 0)
+        dw_shard_format(&o->shard, r->shard, sizeof r->shard);
+    r->run_params[0] = DW_METHOD_VERSION;
+    r->run_params[1] = o->threshold_set;
+    r->run_params[2] = r->from;
+    r->run_params[3] = r->to;
+    r->run_params[4] = r->vendor_id > 0 ? r->vid : NULL;
+    r->run_params[5] = o->currency;
+    r->run_params[6] = o->shard.n > 0 ? r->shard : NULL;
+    return DW_OK;
+}
+
+/* Thresholds, wage floors, FX rates and one scorecard per vendor. */
+static enum dw_status run_load(PGconn *conn, struct run *r,
+                               struct dw_error *err)
+{
+    enum dw_status st;
+
+    st = dw_thresholds_load(conn, &r->th, err);
+    if (st == DW_OK)
+        st = dw_rule_params_from(&r->th, &r->params, err);
+    if (st == DW_OK)
+        st = load_wages(conn, r->period_to, "minimum", &r->wages, err);
+    if (st == DW_OK)
+        st = load_wages(conn, r->period_to, "living", &r->living, err);
+    if (st == DW_OK)
+        st = load_fx(conn, r->period_to, &r->fx, err);
+    if (st == DW_OK)
+        st = load_cards(conn, r->vendor_id, &r->cards, &r->n_cards, err);
+    return st;
+}
+
+static void stream_scope(const struct run *r, int64_t margin_us,
+                         const struct dw_shard *shard,
+                         struct dw_stream_scope *scope)
+{
+    memset(scope, 0, sizeof *scope);
+    /* Wide enough for every zone's local week (UTC-12 to UTC+14); the
+     * method keeps only what falls in the window in local time. */
+    scope->from_us = r->week_from * DW_DAY_US - DW_TZ_EDGE_US;
+    scope->to_us = (r->week_to + 7) * DW_DAY_US + DW_TZ_EDGE_US;
+    scope->margin_us = margin_us;
+    scope->vendor_id = r->vendor_id;
+    if (shard != NULL)
+        scope->shard = *shard;
+}
+
+/* Streams the workers (of one shard, or all), computes the method and
+ * writes worker_week, worker_day, their flags and the monitoring rows. */
+static enum dw_status run_workers(PGconn *conn, struct run *r, int64_t run_id,
+                                  const struct dw_shard *shard,
+                                  struct dw_run_result *out,
+                                  struct dw_error *err)
+{
+    struct dw_stream_scope scope;
+    struct dw_monitoring_window mw = {r->week_from, r->period_to};
+    struct dw_monitoring_result mr = {0, 0, 0};
+    enum dw_status st;
+
+    r->sp.weeks = tmpfile();
+    r->sp.flags = tmpfile();
+    r->sp.days = tmpfile();
+    if (r->sp.weeks == NULL || r->sp.flags == NULL || r->sp.days == NULL)
+        return dw_error_set(err, DW_ERR_IO, "cannot create a temporary file");
+    r->tzdb = dw_tzdb_new(NULL);
+    if (r->tzdb == NULL)
+        return dw_error_set(err, DW_ERR_NOMEM, "out of memory");
+    r->m.params = &r->params;
+    r->m.fx = &r->fx;
+    r->m.wages = &r->wages;
+    r->m.living = &r->living;
+    r->m.tzdb = r->tzdb;
+    r->m.as_of_us = r->as_of;
+    r->m.currency = r->opts->currency;
+    r->m.week_from = r->week_from;
+    r->m.week_to = r->week_to;
+    r->m.cards = r->cards;
+    r->m.n_cards = r->n_cards;
+    r->m.emit_week = spool_week;
+    r->m.emit_flag = spool_flag;
+    r->m.emit_day = spool_day;
+    r->m.emit_ctx = &r->sp;
+    /* The rolling average needs the weeks before the window too. */
+    stream_scope(r,
+                 RUN_MARGIN_US +
+                     (r->params.avg_weeks / DW_MICROS - 1) * 7 * DW_DAY_US,
+                 shard, &scope);
+    st = dw_stream_workers(conn, &scope, dw_method_worker_fn, &r->m, err);
+    if (st == DW_OK)
+        st = copy_weeks(conn, &r->sp, run_id, r->opts->currency, err);
+    if (st == DW_OK)
+        st = copy_days(conn, &r->sp, run_id, err);
+    if (st == DW_OK)
+        st = copy_flags(conn, &r->sp, run_id, err);
+    if (st == DW_OK)
+        st = dw_monitoring_workers(conn, run_id, &mw, r->vendor_id, shard,
+                                   &r->th, &mr, err);
+    out->worker_weeks += r->sp.n_weeks;
+    out->flags += r->sp.n_flags + mr.flags;
+    close_spool(&r->sp);
+    return st;
+}
+
+/* Vendor flags, dw.vendor_period and the monitoring vendor rows from the
+ * scorecards; the run's coverage into out. */
+static enum dw_status run_vendors(PGconn *conn, struct run *r, int64_t run_id,
+                                  struct dw_run_result *out,
+                                  struct dw_error *err)
+{
+    struct dw_monitoring_window mw = {r->week_from, r->period_to};
+    struct dw_monitoring_result mr = {0, 0, 0};
+    enum dw_status st = DW_OK;
+
+    r->sp.flags = tmpfile();
+    if (r->sp.flags == NULL)
+        return dw_error_set(err, DW_ERR_IO, "cannot create a temporary file");
+    for (size_t i = 0; st == DW_OK && i < r->n_cards; i++) {
+        const struct dw_scorecard *c = &r->cards[i];
+        struct dw_flag f, pf[DW_RULES_PRACTICE_MAX];
+        struct dw_practice_summary ps;
+        const struct dw_practice *pr = &c->practice;
+        size_t npf;
+
+        if (dw_rules_vendor_share(&r->params, c->vendor_id, c->worker_weeks,
+                                  c->weeks_at_or_above, r->week_from,
+                                  r->period_to, &f))
+            st = spool_flag(&r->sp, &f, err);
+        dw_practice_summarize(&r->cards[i].practice, &ps);
+        npf = dw_rules_vendor_practice(
+            &r->params, c->vendor_id, &ps, pr->rejected,
+            pr->approved + pr->rejected, pr->unpaid_late, pr->due, r->week_from,
+            r->period_to, pf);
+        for (size_t k = 0; st == DW_OK && k < npf; k++)
+            st = spool_flag(&r->sp, &pf[k], err);
+    }
+    if (st == DW_OK)
+        st = copy_flags(conn, &r->sp, run_id, err);
+    out->flags += r->sp.n_flags;
+    close_spool(&r->sp);
+    for (size_t i = 0; st == DW_OK && i < r->n_cards; i++) {
+        st = insert_vendor_period(conn, run_id, &r->cards[i], r->week_from,
+                                  r->period_to, r->opts->currency, err);
+        out->workers += r->cards[i].workers;
+        out->units_total += r->cards[i].units_total;
+        out->units_usable += r->cards[i].units_usable;
+    }
+    out->vendors = (int64_t)r->n_cards;
+    if (st == DW_OK)
+        st = dw_monitoring_vendors(conn, run_id, &mw, r->vendor_id, &mr, err);
+    out->flags += mr.flags;
+    return st;
+}
+
+static enum dw_status mark_done(PGconn *conn, const struct run *r,
+                                int64_t run_id, const struct dw_run_result *out,
+                                struct dw_error *err)
+{
+    char id[24], tot[24], use[24], as_of[DW_TIME_ISO_MAX];
+    const char *p[4] = {id, tot, use, dw_time_format_iso(r->as_of, as_of)};
+
+    snprintf(id, sizeof id, "%lld", (long long)run_id);
+    snprintf(tot, sizeof tot, "%lld", (long long)out->units_total);
+    snprintf(use, sizeof use, "%lld", (long long)out->units_usable);
+    return dw_db_exec(conn,
+                      "UPDATE dw.analysis_run SET status = 'done',"
+                      " finished_at = clock_timestamp(),"
+                      " units_total = $2, units_usable = $3,"
+                      " as_of = $4::timestamptz"
+                      " WHERE analysis_run_id = $1",
+                      4, p, NULL, err);
+}
+
+static enum dw_status lock_runs(PGconn *conn, struct dw_error *err)
+{
+    const char *lock[1] = {RUN_LOCK_KEY};
+    return dw_db_exec(conn,
+                      "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                      1, lock, NULL, err);
+}
+
+/* The unsharded run: everything in one transaction. */
+static enum dw_status run_whole(PGconn *conn, struct run *r,
+                                struct dw_run_result *out, struct dw_error *err)
+{
+    PGresult *res = NULL;
+    enum dw_status st;
+
+    st = lock_runs(conn, err);
+    if (st == DW_OK)
+        st = run_load(conn, r, err);
+    if (st == DW_OK)
+        st = supersede(conn, r->from, r->to, r->run_params[4], 0,
+                       &out->superseded, err);
+    if (st == DW_OK)
+        st = dw_db_exec(
+            conn,
+            "INSERT INTO dw.analysis_run (method_version, threshold_set,"
+            " window_from, window_to, vendor_id, report_currency,"
+            " thresholds)"
+            " VALUES ($1, $2, $3, $4, $5, $6,"
+            " (SELECT COALESCE(jsonb_object_agg(name, value), '{}'::jsonb)"
+            "  FROM (SELECT DISTINCT ON (name) name, value FROM dw.threshold"
+            "   WHERE threshold_set = $2 AND valid_from <= $4::date"
+            "   ORDER BY name, valid_from DESC) t))"
+            " RETURNING analysis_run_id",
+            6, r->run_params, &res, err);
+    if (st != DW_OK)
+        return st;
+    out->run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    st = run_workers(conn, r, out->run_id, NULL, out, err);
+    if (st == DW_OK)
+        st = run_vendors(conn, r, out->run_id, out, err);
+    if (st == DW_OK)
+        st = mark_done(conn, r, out->run_id, out, err);
+    out->complete = st == DW_OK;
+    return st;
+}
+
+/*
+ * One shard, in one transaction, into the batch run that out->run_id
+ * names. The shard that completes the set writes the vendor level from
+ * every shard's stored rows and marks the run done (docs/method.md,
+ * "Runs and re-runs").
+ */
+static enum dw_status run_shard(PGconn *conn, struct run *r,
+                                struct dw_run_result *out, struct dw_error *err)
+{
+    const struct dw_shard *shard = &r->opts->shard;
+    struct dw_run_result shard_out;
+    struct dw_stream_scope scope;
+    bool last = false;
+    enum dw_status st;
+
+    memset(&shard_out, 0, sizeof shard_out);
+    st = dw_batch_begin_shard(conn, out->run_id, shard, err);
+    if (st == DW_OK)
+        st = run_load(conn, r, err);
+    if (st == DW_OK)
+        st = run_workers(conn, r, out->run_id, shard, &shard_out, err);
+    if (st == DW_OK)
+        st = dw_batch_finish_shard(conn, out->run_id, shard, &last, out->shards,
+                                   err);
+    out->worker_weeks = shard_out.worker_weeks;
+    out->flags = shard_out.flags;
+    if (st != DW_OK || !last)
+        return st;
+
+    /* The last shard: the vendor level from everything the shards
+     * stored, then the run replaces the earlier ones atomically. */
+    st = lock_runs(conn, err);
+    if (st == DW_OK)
+        st = supersede(conn, r->from, r->to, r->run_params[4], out->run_id,
+                       &out->superseded, err);
+    free_cards(r);
+    if (st == DW_OK)
+        st = load_cards(conn, r->vendor_id, &r->cards, &r->n_cards, err);
+    if (st == DW_OK)
+        st = dw_batch_load_cards(conn, out->run_id, r->cards, r->n_cards, err);
+    stream_scope(r, 0, NULL, &scope);
+    if (st == DW_OK)
+        st = dw_batch_practice(conn, &scope, &r->m, r->cards, r->n_cards,
+                               r->as_of,
+                               dw_hours_us(r->params.unpaid_after_d) * 24, err);
+    if (st == DW_OK)
+        st = run_vendors(conn, r, out->run_id, out, err);
+    if (st == DW_OK)
+        st = mark_done(conn, r, out->run_id, out, err);
+    out->complete = st == DW_OK;
+    return st;
 }
 
 enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
                       struct dw_run_result *out, struct dw_error *err)
 {
-    struct dw_thresholds th;
-    struct dw_rule_params params;
-    struct dw_wage_table wages;
-    struct dw_wage_table living;
-    struct dw_tzdb *tzdb = NULL;
-    int64_t as_of = dw_time_now();
-    char as_of_iso[DW_TIME_ISO_MAX];
-    struct dw_fx_table fx;
-    struct dw_method m;
-    struct dw_scorecard *cards = NULL;
-    size_t n_cards = 0;
-    struct spool sp = {NULL, NULL, NULL, 0, 0, 0};
-    struct dw_stream_scope scope;
-    int64_t vendor_id = 0;
-    int64_t week_from, week_to, period_to;
-    char from[DW_DATE_MAX], to[DW_DATE_MAX], vid[24];
-    const char *run_params[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
-    PGresult *res = NULL;
+    struct run r;
     enum dw_status st;
     bool in_tx = false;
 
     memset(out, 0, sizeof *out);
-    dw_thresholds_init(&th, opts->threshold_set, opts->to_day);
-    dw_wage_init(&wages);
-    dw_wage_init(&living);
-    dw_fx_init(&fx);
-    dw_method_init(&m);
-
-    if (opts->to_day < opts->from_day) {
-        st = dw_error_set(err, DW_ERR_USAGE, "--to is before --from");
-        goto done;
+    run_init(&r, opts);
+    st = run_scope(conn, &r, err);
+    if (st == DW_OK && opts->shard.n > 0) {
+        struct dw_batch_key key = {
+            DW_METHOD_VERSION, opts->threshold_set, r.from,       r.to,
+            r.run_params[4],   opts->currency,      opts->shard.n};
+        /* Its own short transaction: the batch row must be visible to
+         * the other shards while this one computes. */
+        st = dw_batch_join(conn, &key, &out->run_id, &r.as_of, err);
     }
-    week_from = dw_week_monday(NULL, opts->from_day * DW_DAY_US);
-    week_to = dw_week_monday(NULL, opts->to_day * DW_DAY_US);
-    period_to = week_to + 6;
-    dw_date_format(opts->from_day, from);
-    dw_date_format(opts->to_day, to);
-
-    /* "Unpaid after 30 days" is judged at the window's end, or now if
-     * that is earlier: a past window gives the same figures whenever it
-     * is re-run. */
-    if ((period_to + 1) * DW_DAY_US < as_of)
-        as_of = (period_to + 1) * DW_DAY_US;
-
-    st = dw_db_begin(conn, err);
+    if (st == DW_OK)
+        st = dw_db_begin(conn, err);
     if (st != DW_OK)
         goto done;
     in_tx = true;
-    if (opts->vendor != NULL) {
-        st = dw_vendor_id(conn, opts->vendor, &vendor_id, err);
-        if (st != DW_OK)
-            goto done;
-        snprintf(vid, sizeof vid, "%lld", (long long)vendor_id);
-    }
-    run_params[0] = DW_METHOD_VERSION;
-    run_params[1] = opts->threshold_set;
-    run_params[2] = from;
-    run_params[3] = to;
-    run_params[4] = vendor_id > 0 ? vid : NULL;
-    run_params[5] = opts->currency;
-    {
-        const char *lock[1] = {RUN_LOCK_KEY};
-        st = dw_db_exec(conn,
-                        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                        1, lock, NULL, err);
-        if (st != DW_OK)
-            goto done;
-    }
-
-    st = dw_thresholds_load(conn, &th, err);
-    if (st == DW_OK)
-        st = dw_rule_params_from(&th, &params, err);
-    if (st == DW_OK)
-        st = load_wages(conn, period_to, "minimum", &wages, err);
-    if (st == DW_OK)
-        st = load_wages(conn, period_to, "living", &living, err);
-    if (st == DW_OK)
-        st = load_fx(conn, period_to, &fx, err);
-    if (st == DW_OK)
-        st = load_cards(conn, vendor_id, &cards, &n_cards, err);
-    if (st == DW_OK)
-        st = supersede(conn, from, to, run_params[4], &out->superseded, err);
-    if (st != DW_OK)
-        goto done;
-
-    st = dw_db_exec(
-        conn,
-        "INSERT INTO dw.analysis_run (method_version, threshold_set,"
-        " window_from, window_to, vendor_id, report_currency, thresholds)"
-        " VALUES ($1, $2, $3, $4, $5, $6,"
-        " (SELECT COALESCE(jsonb_object_agg(name, value), '{}'::jsonb) FROM"
-        "  (SELECT DISTINCT ON (name) name, value FROM dw.threshold"
-        "   WHERE threshold_set = $2 AND valid_from <= $4::date"
-        "   ORDER BY name, valid_from DESC) t))"
-        " RETURNING analysis_run_id",
-        6, run_params, &res, err);
-    if (st != DW_OK)
-        goto done;
-    out->run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    res = NULL;
-
-    sp.weeks = tmpfile();
-    sp.flags = tmpfile();
-    sp.days = tmpfile();
-    if (sp.weeks == NULL || sp.flags == NULL || sp.days == NULL) {
-        st = dw_error_set(err, DW_ERR_IO, "cannot create a temporary file");
-        goto done;
-    }
-    m.params = &params;
-    m.fx = &fx;
-    m.wages = &wages;
-    m.living = &living;
-    tzdb = dw_tzdb_new(NULL);
-    if (tzdb == NULL) {
-        st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    m.tzdb = tzdb;
-    m.as_of_us = as_of;
-    m.currency = opts->currency;
-    m.week_from = week_from;
-    m.week_to = week_to;
-    m.cards = cards;
-    m.n_cards = n_cards;
-    m.emit_week = spool_week;
-    m.emit_flag = spool_flag;
-    m.emit_day = spool_day;
-    m.emit_ctx = &sp;
-    scope.from_us = week_from * DW_DAY_US;
-    scope.to_us = (week_to + 7) * DW_DAY_US;
-    /* The rolling average needs the weeks before the window too. */
-    scope.margin_us =
-        RUN_MARGIN_US + (params.avg_weeks / DW_MICROS - 1) * 7 * DW_DAY_US;
-    scope.vendor_id = vendor_id;
-    st = dw_stream_workers(conn, &scope, dw_method_worker_fn, &m, err);
-    if (st != DW_OK)
-        goto done;
-
-    for (size_t i = 0; i < n_cards; i++) {
-        struct dw_flag f, pf[DW_RULES_PRACTICE_MAX];
-        struct dw_practice_summary ps;
-        const struct dw_practice *pr = &cards[i].practice;
-        size_t npf;
-
-        if (dw_rules_vendor_share(
-                &params, cards[i].vendor_id, cards[i].worker_weeks,
-                cards[i].weeks_at_or_above, week_from, period_to, &f)) {
-            st = spool_flag(&sp, &f, err);
-            if (st != DW_OK)
-                goto done;
-        }
-        dw_practice_summarize(&cards[i].practice, &ps);
-        npf = dw_rules_vendor_practice(
-            &params, cards[i].vendor_id, &ps, pr->rejected,
-            pr->approved + pr->rejected, pr->unpaid_late, pr->due, week_from,
-            period_to, pf);
-        for (size_t k = 0; k < npf; k++) {
-            st = spool_flag(&sp, &pf[k], err);
-            if (st != DW_OK)
-                goto done;
-        }
-    }
-    st = copy_weeks(conn, &sp, out->run_id, opts->currency, err);
-    if (st == DW_OK)
-        st = copy_days(conn, &sp, out->run_id, err);
-    if (st == DW_OK)
-        st = copy_flags(conn, &sp, out->run_id, err);
-    for (size_t i = 0; st == DW_OK && i < n_cards; i++) {
-        st = insert_vendor_period(conn, out->run_id, &cards[i], week_from,
-                                  period_to, opts->currency, err);
-        out->workers += cards[i].workers;
-        out->worker_weeks += cards[i].worker_weeks;
-        out->units_total += cards[i].units_total;
-        out->units_usable += cards[i].units_usable;
-    }
-    if (st != DW_OK)
-        goto done;
-    out->vendors = (int64_t)n_cards;
-    out->flags = sp.n_flags;
-    {
-        struct dw_monitoring_window mw = {week_from, period_to};
-        struct dw_monitoring_result mr = {0, 0, 0};
-        st =
-            dw_monitoring_run(conn, out->run_id, &mw, vendor_id, &th, &mr, err);
-        if (st != DW_OK)
-            goto done;
-        out->flags += mr.flags;
-    }
-    {
-        char id[24], tot[24], use[24];
-        const char *p[4] = {id, tot, use, dw_time_format_iso(as_of, as_of_iso)};
-        snprintf(id, sizeof id, "%lld", (long long)out->run_id);
-        snprintf(tot, sizeof tot, "%lld", (long long)out->units_total);
-        snprintf(use, sizeof use, "%lld", (long long)out->units_usable);
-        st = dw_db_exec(conn,
-                        "UPDATE dw.analysis_run SET status = 'done',"
-                        " finished_at = clock_timestamp(),"
-                        " units_total = $2, units_usable = $3,"
-                        " as_of = $4::timestamptz"
-                        " WHERE analysis_run_id = $1",
-                        4, p, NULL, err);
-    }
+    if (opts->shard.n > 0)
+        st = run_shard(conn, &r, out, err);
+    else
+        st = run_whole(conn, &r, out, err);
     if (st == DW_OK)
         st = dw_db_commit(conn, err);
     if (st == DW_OK)
@@ -768,25 +966,12 @@ done:
     if (st != DW_OK && in_tx) {
         dw_db_rollback(conn);
         if (st != DW_ERR_USAGE && err != NULL)
-            record_failure(conn, run_params, err);
+            record_failure(conn, r.run_params, err);
     }
-    if (st != DW_OK)
+    if (st != DW_OK) {
         out->run_id = 0;
-    PQclear(res);
-    if (sp.weeks != NULL)
-        fclose(sp.weeks);
-    if (sp.flags != NULL)
-        fclose(sp.flags);
-    if (sp.days != NULL)
-        fclose(sp.days);
-    dw_tzdb_free(tzdb);
-    dw_wage_release(&living);
-    for (size_t i = 0; i < n_cards; i++)
-        dw_scorecard_release(&cards[i]);
-    free(cards);
-    dw_method_release(&m);
-    dw_fx_release(&fx);
-    dw_wage_release(&wages);
-    dw_thresholds_release(&th);
+        out->complete = false;
+    }
+    run_release(&r);
     return st;
 }

@@ -3,9 +3,11 @@
 #define DW_RUN_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "metrics.h"
+#include "shard.h"
 #include "status.h"
 
 /* What to analyse. Strings are borrowed. */
@@ -15,6 +17,7 @@ struct dw_run_opts {
     const char *vendor;        /* vendor name, or NULL for every vendor */
     const char *threshold_set; /* "default" */
     const char *currency;      /* report currency, "USD" */
+    struct dw_shard shard;     /* n == 0: the whole run */
 };
 
 /* What a run did, for the log line. */
@@ -27,17 +30,31 @@ struct dw_run_result {
     int64_t flags;
     int64_t units_total;
     int64_t units_usable;
+    bool complete;                  /* the run is done (for a shard: it
+                                       was the last one) */
+    char shards[DW_SHARD_TEXT_MAX]; /* finished shards, "1,3/4" */
 };
 
 /*
  * Runs the analysis for the window widened to whole ISO weeks (Monday of
  * from_day's week to Sunday of to_day's week). In ONE transaction: takes
  * the analyzer's advisory lock; marks earlier runs with the same window
- * and vendor scope 'superseded' and deletes their worker_week, flag and
- * vendor_period rows; inserts dw.analysis_run (method version, thresholds
- * snapshot, window, currency); streams the facts; writes worker_week and
- * flag by COPY and vendor_period; marks the run done with its coverage.
- * On failure everything rolls back and a 'failed' run row records why.
+ * and vendor scope 'superseded' and deletes their result rows; inserts
+ * dw.analysis_run (method version, thresholds snapshot, window,
+ * currency); streams the facts; writes worker_week, worker_day and flag
+ * by COPY, vendor_period and the monitoring rows; marks the run done with
+ * its coverage. On failure everything rolls back and a 'failed' run row
+ * records why.
+ *
+ * With opts->shard (k of n): joins (or starts) the window's sharded run
+ * in a short transaction of its own, then in one transaction computes
+ * only the workers of shard k into it; the shard that completes the set
+ * also writes the vendor level from all shards' stored rows, supersedes
+ * the earlier runs and marks the run done (res->complete). A failed shard
+ * rolls back alone and leaves a 'failed' row naming it; running it again
+ * finishes the run. DW_ERR_LOCKED when the same shard is running
+ * elsewhere.
+ *
  * DW_ERR_USAGE for an unknown vendor or a bad window; DW_ERR_NOT_FOUND for
  * a missing threshold or FX rate.
  */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dwtime.h"
 #include "money.h"
 
 __extension__ typedef __int128 i128;
@@ -40,26 +41,54 @@ static bool push(int64_t **v, size_t *n, size_t *cap, int64_t x)
     return true;
 }
 
-enum dw_status dw_scorecard_add_week(struct dw_scorecard *sc,
-                                     const struct dw_rule_params *p,
-                                     const struct dw_worker_week *w)
+static int64_t us_to_s(int64_t us)
 {
-    if (dw_rules_over_normal(p, w->work_us))
-        sc->hours_over_48++;
-    if (dw_rules_over_hard(p, w->work_us))
-        sc->hours_over_60++;
-    if ((i128)w->avg_work_us > (i128)dw_hours_us(p->weekly_avg_h))
-        sc->hours_avg_over_48++;
+    return (us + 500000) / 1000000;
+}
+
+void dw_scorecard_week_of(const struct dw_rule_params *p,
+                          const struct dw_worker_week *w,
+                          struct dw_scorecard_week *out)
+{
+    memset(out, 0, sizeof *out);
+    out->over_normal = dw_rules_over_normal(p, w->work_us);
+    out->over_hard = dw_rules_over_hard(p, w->work_us);
+    out->avg_over = (i128)w->avg_work_us > (i128)dw_hours_us(p->weekly_avg_h);
+    out->consecutive =
+        (int64_t)w->max_consecutive_days * DW_MICROS > p->max_days;
+    out->night_worker = w->night_known && w->night_worker;
+    out->tz_local = w->tz_local;
+    out->days_over_normal = w->days_over_normal;
+    out->daily_rest_fails = w->daily_rest_fails;
+    out->weekly_rest_fails = w->weekly_rest_fails;
+    out->no_break_stretches = w->no_break_stretches;
+    out->paid_s = us_to_s(w->paid_us);
+    out->work_s = us_to_s(w->work_us);
+    out->has_ehr = w->has_ehr;
+    out->ehr_paid = w->ehr_paid;
+    out->has_ehr_total = w->has_ehr_total;
+    out->ehr_total = w->ehr_total;
+    out->at_or_above = w->at_or_above_known && w->at_or_above;
+    out->has_living = w->has_living;
+    out->at_or_above_living = w->at_or_above_living;
+    out->back_pay = w->back_pay;
+}
+
+enum dw_status dw_scorecard_add(struct dw_scorecard *sc,
+                                const struct dw_scorecard_week *w)
+{
+    sc->hours_over_48 += w->over_normal;
+    sc->hours_over_60 += w->over_hard;
+    sc->hours_avg_over_48 += w->avg_over;
     sc->days_over_8 += w->days_over_normal;
     sc->daily_rest_fails += w->daily_rest_fails;
     sc->weekly_rest_weeks += w->weekly_rest_fails > 0;
-    sc->consecutive_weeks +=
-        (int64_t)w->max_consecutive_days * DW_MICROS > p->max_days;
+    sc->consecutive_weeks += w->consecutive;
     sc->no_break += w->no_break_stretches;
-    sc->night_worker_weeks += w->night_known && w->night_worker;
+    sc->night_worker_weeks += w->night_worker;
     sc->tz_unknown_weeks += !w->tz_local;
-    sc->paid_us += w->paid_us;
-    sc->work_us += w->work_us;
+    sc->paid_s += w->paid_s;
+    sc->work_s += w->work_s;
     if (w->has_ehr && !push(&sc->ehr, &sc->n_ehr, &sc->cap_ehr, w->ehr_paid))
         return DW_ERR_NOMEM;
     if (!w->has_ehr_total)
@@ -68,7 +97,7 @@ enum dw_status dw_scorecard_add_week(struct dw_scorecard *sc,
               w->ehr_total))
         return DW_ERR_NOMEM;
     sc->worker_weeks++;
-    if (w->at_or_above_known && w->at_or_above)
+    if (w->at_or_above)
         sc->weeks_at_or_above++;
     if (w->has_living) {
         sc->weeks_living_known++;
@@ -77,6 +106,46 @@ enum dw_status dw_scorecard_add_week(struct dw_scorecard *sc,
     if (__builtin_add_overflow(sc->back_pay, w->back_pay, &sc->back_pay))
         return DW_ERR_RANGE;
     return DW_OK;
+}
+
+enum dw_status dw_scorecard_add_week(struct dw_scorecard *sc,
+                                     const struct dw_rule_params *p,
+                                     const struct dw_worker_week *w)
+{
+    struct dw_scorecard_week s;
+
+    dw_scorecard_week_of(p, w, &s);
+    return dw_scorecard_add(sc, &s);
+}
+
+int64_t dw_unit_first_time(const struct dw_unit_row *u)
+{
+    if (u->accepted_at != DW_TIME_NONE)
+        return u->accepted_at;
+    if (u->submitted_at != DW_TIME_NONE)
+        return u->submitted_at;
+    if (u->decided_at != DW_TIME_NONE)
+        return u->decided_at;
+    return u->paid_at;
+}
+
+bool dw_unit_usable(const struct dw_unit_row *u)
+{
+    return u->accepted_at != DW_TIME_NONE && u->submitted_at != DW_TIME_NONE &&
+           u->submitted_at >= u->accepted_at;
+}
+
+enum dw_status dw_scorecard_add_unit(struct dw_scorecard *sc,
+                                     const struct dw_unit_row *u,
+                                     int64_t as_of_us, int64_t unpaid_after_us)
+{
+    struct dw_practice_unit pu = {u->status, u->reversed, u->submitted_at,
+                                  u->decided_at, u->paid_at};
+
+    sc->units_total++;
+    if (dw_unit_usable(u))
+        sc->units_usable++;
+    return dw_practice_add(&sc->practice, &pu, as_of_us, unpaid_after_us);
 }
 
 void dw_scorecard_add_worker(struct dw_scorecard *sc)

@@ -8,19 +8,23 @@
 
 #include "db.h"
 #include "dwtime.h"
+#include "shard.h"
 
 /*
  * Units and bonuses in one stream, sorted by worker and time, so one pass
  * sees each worker's rows together. The sort bounds the cost (DESIGN.md
  * "Speed"); keep facts clustered by (worker_key, accepted_at).
  */
+/* clang-format off */
 static const char stream_sql[] =
     "COPY ("
     "WITH scope AS (SELECT"
     " current_setting('dw_an.from')::timestamptz AS t_from,"
     " current_setting('dw_an.from_margin')::timestamptz AS t_margin,"
     " current_setting('dw_an.to')::timestamptz AS t_to,"
-    " NULLIF(current_setting('dw_an.vendor'), '')::bigint AS vendor_id) "
+    " NULLIF(current_setting('dw_an.vendor'), '')::bigint AS vendor_id,"
+    " current_setting('dw_an.shard_n')::int AS shard_n,"
+    " current_setting('dw_an.shard_k')::int AS shard_k) "
     "SELECT 'u', u.worker_key, s.vendor_id, u.source_id, u.status,"
     " (extract(epoch FROM u.accepted_at) * 1000000)::bigint,"
     " (extract(epoch FROM u.submitted_at) * 1000000)::bigint,"
@@ -40,7 +44,9 @@ static const char stream_sql[] =
     "   >= p.t_margin"
     " AND COALESCE(u.accepted_at, u.submitted_at, u.decided_at, u.paid_at)"
     "   < p.t_to"
-    " AND (p.vendor_id IS NULL OR s.vendor_id = p.vendor_id) "
+    " AND (p.vendor_id IS NULL OR s.vendor_id = p.vendor_id)"
+    " AND (p.shard_n = 0"
+    "   OR " DW_SHARD_OF_SQL("u.worker_key", "p.shard_n") " = p.shard_k) "
     "UNION ALL "
     "SELECT 'b', b.worker_key, s.vendor_id, b.source_id, NULL, NULL,"
     " (extract(epoch FROM COALESCE(u.submitted_at, b.effective_at))"
@@ -57,9 +63,12 @@ static const char stream_sql[] =
     "WHERE b.kind = 'bonus'"
     " AND COALESCE(u.submitted_at, b.effective_at) >= p.t_from"
     " AND COALESCE(u.submitted_at, b.effective_at) < p.t_to"
-    " AND (p.vendor_id IS NULL OR s.vendor_id = p.vendor_id) "
+    " AND (p.vendor_id IS NULL OR s.vendor_id = p.vendor_id)"
+    " AND (p.shard_n = 0"
+    "   OR " DW_SHARD_OF_SQL("b.worker_key", "p.shard_n") " = p.shard_k) "
     "ORDER BY 2, 15, 1"
     ") TO STDOUT";
+/* clang-format on */
 
 enum {
     F_KIND,
@@ -269,18 +278,24 @@ static enum dw_status set_scope(PGconn *conn,
     static const char sql[] = "SELECT set_config('dw_an.from', $1, true),"
                               " set_config('dw_an.from_margin', $2, true),"
                               " set_config('dw_an.to', $3, true),"
-                              " set_config('dw_an.vendor', $4, true)";
+                              " set_config('dw_an.vendor', $4, true),"
+                              " set_config('dw_an.shard_n', $5, true),"
+                              " set_config('dw_an.shard_k', $6, true)";
     char from[DW_TIME_ISO_MAX], margin[DW_TIME_ISO_MAX], to[DW_TIME_ISO_MAX];
-    char vendor[24] = "";
-    const char *params[4];
+    char vendor[24] = "", shard_n[12], shard_k[12];
+    const char *params[6];
 
+    snprintf(shard_n, sizeof shard_n, "%d", scope->shard.n);
+    snprintf(shard_k, sizeof shard_k, "%d", scope->shard.k);
+    params[4] = shard_n;
+    params[5] = shard_k;
     if (scope->vendor_id > 0)
         snprintf(vendor, sizeof vendor, "%lld", (long long)scope->vendor_id);
     params[0] = dw_time_format_iso(scope->from_us, from);
     params[1] = dw_time_format_iso(scope->from_us - scope->margin_us, margin);
     params[2] = dw_time_format_iso(scope->to_us, to);
     params[3] = vendor;
-    return dw_db_exec(conn, sql, 4, params, NULL, err);
+    return dw_db_exec(conn, sql, 6, params, NULL, err);
 }
 
 enum dw_status dw_stream_workers(PGconn *conn,

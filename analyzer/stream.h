@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "metrics.h"
+#include "shard.h"
 #include "status.h"
 
 enum dw_unit_status {
@@ -80,13 +81,15 @@ typedef enum dw_status (*dw_worker_fn)(void *ctx,
  * decided, paid) is in [from_us - margin_us, to_us), and bonuses
  * attributed to [from_us, to_us); vendor_id 0 means every vendor. The
  * margin brings in work begun before the window: whole merged intervals,
- * and the 16 weeks before it that the 17-week average needs.
+ * and the 16 weeks before it that the 17-week average needs. With
+ * shard.n > 0 only the workers of shard k of n (dw_shard_of) come.
  */
 struct dw_stream_scope {
     int64_t from_us;
     int64_t to_us;
     int64_t margin_us;
     int64_t vendor_id;
+    struct dw_shard shard;
 };
 
 /*

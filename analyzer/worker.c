@@ -161,6 +161,24 @@ static enum dw_status resolve_tz(struct dw_method *m, const char *worker_tz,
     return DW_OK;
 }
 
+enum dw_status dw_method_zone(struct dw_method *m,
+                              const struct dw_worker_batch *b, int64_t vendor,
+                              struct dw_error *err)
+{
+    const char *src_tz = "";
+
+    for (size_t i = 0; i < b->n_units && *src_tz == '\0'; i++)
+        if (b->units[i].vendor_id == vendor)
+            src_tz = b->units[i].source_tz;
+    return resolve_tz(m, b->tz, src_tz, err);
+}
+
+bool dw_method_in_window(const struct dw_method *m, int64_t utc_us)
+{
+    return utc_us != DW_TIME_NONE &&
+           in_scope(m, dw_week_monday(tz_of(m), utc_us));
+}
+
 static enum dw_status add_money(struct dw_method *m, struct dw_week_acc *a,
                                 int64_t amount, const char *currency,
                                 int64_t when_us, struct dw_error *err)
@@ -177,12 +195,6 @@ static enum dw_status add_money(struct dw_method *m, struct dw_week_acc *a,
     return DW_OK;
 }
 
-static bool usable(const struct dw_unit_row *u)
-{
-    return u->accepted_at != DW_TIME_NONE && u->submitted_at != DW_TIME_NONE &&
-           u->submitted_at >= u->accepted_at;
-}
-
 static bool paid_status(enum dw_unit_status s)
 {
     return s == DW_UNIT_SUBMITTED || s == DW_UNIT_APPROVED;
@@ -194,44 +206,29 @@ static bool unpaid_status(enum dw_unit_status s)
            s == DW_UNIT_EXPIRED;
 }
 
-static int64_t first_time(const struct dw_unit_row *u)
-{
-    if (u->accepted_at != DW_TIME_NONE)
-        return u->accepted_at;
-    if (u->submitted_at != DW_TIME_NONE)
-        return u->submitted_at;
-    if (u->decided_at != DW_TIME_NONE)
-        return u->decided_at;
-    return u->paid_at;
-}
-
 /* One unit: coverage and practice (window units), intervals, money. */
 static enum dw_status add_unit(struct dw_method *m, const struct dw_unit_row *u,
                                struct dw_scorecard *card, struct dw_error *err)
 {
     const struct dw_tz *tz = tz_of(m);
-    int64_t t = first_time(u);
+    int64_t t = dw_unit_first_time(u);
     int64_t unpaid_after = dw_hours_us(m->params->unpaid_after_d) * 24;
     struct dw_week_acc *a;
     int64_t net;
 
-    if (t != DW_TIME_NONE && t >= m->week_from * DW_DAY_US) {
+    /* Coverage and practice count a unit in the local week of its first
+     * time, so the window's edges are the worker's local midnights. */
+    if (dw_method_in_window(m, t)) {
         struct dw_practice_unit pu = {u->status, u->reversed, u->submitted_at,
                                       u->decided_at, u->paid_at};
-        card->units_total++;
-        if (usable(u))
-            card->units_usable++;
-        if (dw_practice_add(&card->practice, &pu, m->as_of_us, unpaid_after) !=
-            DW_OK)
+        if (dw_scorecard_add_unit(card, u, m->as_of_us, unpaid_after) != DW_OK)
             return nomem(err);
-        if (in_scope(m, dw_week_monday(tz, t))) {
-            a = acc_slot(m, dw_week_monday(tz, t));
-            if (a == NULL)
-                return nomem(err);
-            dw_practice_count(&a->practice, &pu, m->as_of_us, unpaid_after);
-        }
+        a = acc_slot(m, dw_week_monday(tz, t));
+        if (a == NULL)
+            return nomem(err);
+        dw_practice_count(&a->practice, &pu, m->as_of_us, unpaid_after);
     }
-    if (!usable(u))
+    if (!dw_unit_usable(u))
         return DW_OK;
     if (paid_status(u->status)) {
         m->paid[m->n_paid].start = u->accepted_at;
@@ -308,7 +305,6 @@ static enum dw_status collect(struct dw_method *m,
                               struct dw_scorecard *card, const char **src_cty,
                               struct dw_error *err)
 {
-    const char *src_tz = "";
     enum dw_status st;
 
     m->n_acc = 0;
@@ -336,10 +332,8 @@ static enum dw_status collect(struct dw_method *m,
             continue;
         if (**src_cty == '\0')
             *src_cty = b->units[i].source_country;
-        if (*src_tz == '\0')
-            src_tz = b->units[i].source_tz;
     }
-    st = resolve_tz(m, b->tz, src_tz, err);
+    st = dw_method_zone(m, b, vendor, err);
     if (st != DW_OK)
         return st;
 

@@ -110,6 +110,22 @@ enum dw_status dw_method_worker(struct dw_method *m,
                                 const struct dw_worker_batch *b,
                                 struct dw_error *err);
 
+/*
+ * Resolves the worker's zone for one vendor as dw_method_worker does (the
+ * worker's tz, else the first tz among the vendor's sources in b, else
+ * UTC) and keeps it in m for dw_method_in_window. DW_ERR_NOMEM only.
+ */
+enum dw_status dw_method_zone(struct dw_method *m,
+                              const struct dw_worker_batch *b, int64_t vendor,
+                              struct dw_error *err);
+
+/*
+ * True when utc_us (not DW_TIME_NONE) falls in a week of the window
+ * [week_from, week_to] counted in the zone last resolved: the window's
+ * edges are the worker's local Monday midnights.
+ */
+bool dw_method_in_window(const struct dw_method *m, int64_t utc_us);
+
 /* dw_method_worker as a dw_worker_fn (ctx is the struct dw_method). */
 enum dw_status dw_method_worker_fn(void *ctx, const struct dw_worker_batch *b,
                                    struct dw_error *err);

@@ -30,6 +30,10 @@ size_t dw_intervals_merge(struct dw_interval *iv, size_t n,
 /* Sum of end - start over iv[0..n). */
 int64_t dw_intervals_total(const struct dw_interval *iv, size_t n);
 
+/* The largest distance of any zone's local time from UTC (UTC+14, Line
+ * Islands): a window in local time lies within this of its UTC edges. */
+#define DW_TZ_EDGE_US (14LL * 3600 * 1000000)
+
 /*
  * A time zone as a function: the offset of local time from UTC, in seconds
  * east, at the UTC instant utc_us. NULL (or a struct dw_tz with a NULL

@@ -402,7 +402,7 @@ static void run_computes_worker_weeks_flags_and_scorecards(void **state)
                  " report_currency, units_total, units_usable, status,"
                  " vendor_id IS NULL) FROM dw.analysis_run"
                  " ORDER BY analysis_run_id DESC LIMIT 1",
-                 "2026.11-2 default USD 15 14 done t");
+                 "2026.11-3 default USD 15 14 done t");
     PQfinish(c);
 }
 
@@ -445,7 +445,7 @@ static void report_shows_the_hand_computed_scorecard(void **state)
     assert_int_equal(analyze(fair, &out), 0);
     assert_contains(out, "Vendor scorecard: fairlabel");
     assert_contains(out, "Window              2026-11-02 to 2026-11-15");
-    assert_contains(out, "Method version      2026.11-2");
+    assert_contains(out, "Method version      2026.11-3");
     assert_contains(out, "Threshold set       default");
     assert_contains(out, "Report currency     USD");
     assert_contains(out, "5 of 6 units have usable times (83.3%)");

@@ -301,7 +301,7 @@ static void scorecard_shows_the_hand_computed_figures_to_readers(void **state)
         " worker_weeks_over_48h, worker_weeks_over_60h, flags_amber,"
         " flags_red, flags_critical, units_total, units_usable, coverage),"
         " E'\\n' ORDER BY vendor) FROM report.vendor_scorecard",
-        "acme-data US 2026.11-2 2026-09-07 2026-10-11 USD 6 6 5 0.8333 "
+        "acme-data US 2026.11-3 2026-09-07 2026-10-11 USD 6 6 5 0.8333 "
         "0.90 t 11.000000 0 0 5 4 0 11 10 0.9091");
     assert_query(
         c,
