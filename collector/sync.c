@@ -295,6 +295,7 @@ static enum dw_status commit_page(struct run *r, const struct dw_http_req *h,
         r->res->units_seen += c.units_seen;
         r->res->units_changed += c.units_changed;
         r->res->payments_seen += c.payments_seen;
+        r->res->segments_seen += c.segments_seen;
         r->res->quarantined += c.quarantined;
         r->res->pages++;
         st = save_frontier(r, err);
@@ -379,6 +380,7 @@ static enum dw_status crawl(struct run *r, struct dw_error *err)
                 r->res->pages++;
                 r->res->units_seen += (long)out.rows.n_units;
                 r->res->payments_seen += (long)out.rows.n_payments;
+                r->res->segments_seen += (long)out.rows.n_segments;
                 r->res->quarantined += (long)out.rows.n_quarantine;
             }
             r->res->skipped += out.skipped;
@@ -408,11 +410,12 @@ static void log_summary(const struct run *r, const struct dw_error *err)
     bool bad = s->outcome == DW_SYNC_FAILED || s->outcome == DW_SYNC_PARTIAL;
     dw_log(bad ? DW_LOG_WARN : DW_LOG_INFO, "collect",
            "source=%s outcome=%s pages=%ld units=%ld changed=%ld "
-           "payments=%ld quarantined=%ld retries=%ld requests=%ld%s%s%s",
+           "payments=%ld segments=%ld quarantined=%ld retries=%ld "
+           "requests=%ld%s%s%s",
            r->src->name, dw_sync_outcome_name(s->outcome), s->pages,
-           s->units_seen, s->units_changed, s->payments_seen, s->quarantined,
-           s->retries, s->requests, r->opts->dry_run ? " dry_run=true" : "",
-           bad && err ? " error=" : "",
+           s->units_seen, s->units_changed, s->payments_seen, s->segments_seen,
+           s->quarantined, s->retries, s->requests,
+           r->opts->dry_run ? " dry_run=true" : "", bad && err ? " error=" : "",
            bad && err ? dw_log_quote(err->msg, q, sizeof(q)) : "");
 }
 

@@ -43,6 +43,7 @@ struct dw_sync_result {
     long units_seen;
     long units_changed;
     long payments_seen;
+    long segments_seen; /* tracked-time cells (activity segments) */
     long quarantined;
     long skipped; /* records outside the look-back window */
 };
