@@ -327,6 +327,20 @@ static void reply(struct sim_response *resp, json_t *o)
     json_decref(o);
 }
 
+/* id_gt of a keyset list. Fault dup: a page after the first is answered
+ * with the first page again (a stale cache), whose last id does not sort
+ * after the cursor. */
+static const char *keyset_cursor(const struct sim_request *req,
+                                 struct sim_response *resp)
+{
+    const char *gt = sim_request_query(req, "id_gt");
+    if (gt && req->dup) {
+        resp->dup_applied = true;
+        return NULL;
+    }
+    return gt;
+}
+
 /* ---- pools and projects ---- */
 
 static json_t *pool_json(const struct sim_world *w, uint32_t i)
@@ -369,7 +383,7 @@ static void pools_list(const struct sim_request *req, struct sim_response *resp)
     long limit;
     if (!w || !parse_limit(req, resp, &limit))
         return;
-    const char *gt = sim_request_query(req, "id_gt");
+    const char *gt = keyset_cursor(req, resp);
     json_t *items = json_array();
     bool more = false;
     for (uint32_t i = 0; i < w->n_tasks; i++) {
@@ -519,7 +533,7 @@ static void assignments_list(const struct sim_request *req,
             idx[k] = t->first_unit + k;
         order_base = w->units;
         qsort(idx, t->n_units, sizeof *idx, cmp_unit_id);
-        const char *gt = sim_request_query(req, "id_gt");
+        const char *gt = keyset_cursor(req, resp);
         const char *status = sim_request_query(req, "status");
         for (uint32_t k = 0; k < t->n_units; k++) {
             const struct sim_unit *u = &w->units[idx[k]];
@@ -595,7 +609,7 @@ static void bonuses_list(const struct sim_request *req,
             k++;
         }
     qsort(refs, k, sizeof *refs, cmp_bonus);
-    const char *gt = sim_request_query(req, "id_gt");
+    const char *gt = keyset_cursor(req, resp);
     const char *aid = sim_request_query(req, "assignment_id");
     json_t *items = json_array();
     bool more = false;
