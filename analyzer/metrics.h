@@ -54,7 +54,7 @@ struct dw_worker_week {
     int32_t days_worked;
     int64_t max_day_us;
     int32_t days_over_normal;     /* days over daily_hours_normal */
-    int32_t daily_rest_fails;     /* 24 h windows starting in the week */
+    int32_t daily_rest_fails;     /* local days with a failing 24 h window */
     int32_t weekly_rest_fails;    /* 7-day windows starting in the week */
     int64_t weekly_rest_worst_us; /* the longest rest in the worst one */
     int32_t max_consecutive_days;

@@ -93,10 +93,10 @@ struct dw_report_full {
     int64_t back_pay;         /* owed to reach the minimum wage */
     int64_t worker_weeks_living, weeks_at_or_above_living;
     int64_t paid_s, work_s;
-    int64_t hours_avg_over_48;      /* worker-weeks, rolling average */
-    int64_t days_over_8h;           /* worker-days */
-    int64_t daily_rest_fails;       /* 24 h windows without 11 h rest */
-    int64_t weekly_rest_weeks;      /* worker-weeks without 35 h rest */
+    int64_t hours_avg_over_48; /* worker-weeks, rolling average */
+    int64_t days_over_8h;      /* worker-days */
+    int64_t daily_rest_fails;  /* days with a 24 h window without 11 h rest */
+    int64_t weekly_rest_weeks; /* worker-weeks without 35 h rest */
     int64_t consecutive_days_weeks; /* worker-weeks with > 6 days in a row */
     int64_t no_break_stretches;     /* blocks > 6 h without a break */
     int64_t night_worker_weeks;

@@ -29,7 +29,7 @@ struct dw_scorecard {
     int64_t hours_over_60;       /* worker-weeks over weekly_hours_hard_max */
     int64_t hours_avg_over_48;   /* worker-weeks whose 17-week mean is over */
     int64_t days_over_8;         /* worker-days over daily_hours_normal */
-    int64_t daily_rest_fails;    /* 24 h windows without 11 h rest */
+    int64_t daily_rest_fails;    /* days with a 24 h window without 11 h rest */
     int64_t weekly_rest_weeks;   /* worker-weeks with a failing 7-day window */
     int64_t consecutive_weeks;   /* worker-weeks with > max days in a row */
     int64_t no_break;            /* stretches > 6 h without a break */

@@ -518,14 +518,25 @@ static enum dw_status week_events(struct dw_method *m, struct dw_worker_week *w,
     struct dw_flag f;
     enum dw_status st;
 
-    for (size_t i = 0; i < m->daily_rest.n; i++) {
-        const struct dw_event *e = &m->daily_rest.v[i];
-        int64_t day = dw_local_day(tz, e->a);
+    /* Daily rest: one flag per local day that has a failing window (the
+     * windows start at every block of a busy day), with the day's worst
+     * window as evidence. Events come in time order. */
+    for (size_t i = 0; i < m->daily_rest.n;) {
+        const struct dw_event *worst = &m->daily_rest.v[i];
+        int64_t day = dw_local_day(tz, worst->a);
+        size_t j = i + 1;
+        while (j < m->daily_rest.n &&
+               dw_local_day(tz, m->daily_rest.v[j].a) == day) {
+            if (m->daily_rest.v[j].b < worst->b)
+                worst = &m->daily_rest.v[j];
+            j++;
+        }
+        i = j;
         if (day < w->week_start || day > w->week_start + 6)
             continue;
         w->daily_rest_fails++;
         dw_rules_daily_rest(m->params, w->vendor_id, w->worker_key, day,
-                            m->tz_local, e->a, e->b, &f);
+                            m->tz_local, worst->a, worst->b, &f);
         st = emit_flag(m, &f, err);
         if (st != DW_OK)
             return st;

@@ -230,7 +230,7 @@ enum dw_status dw_db_try_lock(PGconn *conn, const char *key, bool *got,
 
 enum dw_status dw_db_unlock(PGconn *conn, const char *key, struct dw_error *err)
 {
-    bool held;
+    bool held = false;
     enum dw_status st =
         bool_query(conn, "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
                    key, &held, err);
