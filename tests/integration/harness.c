@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,4 +404,211 @@ char *h_dump_facts(PGconn *conn)
         PQclear(r);
     }
     return out;
+}
+
+int h_run_curl_tests(const struct CMUnitTest tests[], size_t n,
+                     CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+    if (!h_require_db())
+        return 0;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = _cmocka_run_group_tests("tests", tests, n, setup, teardown);
+    curl_global_cleanup();
+    return rc;
+}
+
+int h_admin(const char *url, const char *const args[], const char *const env[],
+            char **out)
+{
+    const char *argv[16];
+    size_t n = 0;
+
+    argv[n++] = DW_ADMIN_BIN;
+    if (url) {
+        argv[n++] = "--database-url";
+        argv[n++] = url;
+    }
+    for (size_t i = 0; args[i] != NULL && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return h_run(argv, env, out);
+}
+
+int h_migrate(const char *url, const char *const env[], char **out)
+{
+    const char *const args[] = {"migrate", NULL};
+    return h_admin(url, args, env, out);
+}
+
+char *h_query_params(PGconn *conn, const char *sql, int n,
+                     const char *const params[])
+{
+    PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+    char *v;
+
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    v = strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    assert_non_null(v);
+    return v;
+}
+
+const char *h_fresh_migrated_db(const char *name)
+{
+    static char url[1024];
+    snprintf(url, sizeof(url), "%s", h_fresh_db(name));
+    assert_int_equal(h_migrate(url, NULL, NULL), 0);
+    return url;
+}
+
+int h_collect(const char *url, const char *config, const char *log_level,
+              const char *const env_extra[], char **out)
+{
+    char dbenv[1200];
+    const char *env[32];
+    size_t n = 0;
+    snprintf(dbenv, sizeof(dbenv), "DW_DATABASE_URL=%s", url);
+    env[n++] = dbenv;
+    env[n++] = "DW_PSEUDONYM_KEY=" H_KEY;
+    for (size_t i = 0; env_extra && env_extra[i]; i++) {
+        if (n + 1 >= sizeof(env) / sizeof(env[0]))
+            h_fail("h_collect: too many environment entries");
+        env[n++] = env_extra[i];
+    }
+    env[n] = NULL;
+    const char *const argv[] = {DW_COLLECT_BIN, "--config", config,
+                                "--log-level",  log_level,  NULL};
+    return h_run(argv, env, out);
+}
+
+long h_truth_count(json_t *truth, const char *key)
+{
+    return (long)json_integer_value(
+        json_object_get(json_object_get(truth, "counts"), key));
+}
+
+/* Variables dw-analyze and dw-admin must not inherit from the shell. */
+#define H_CLEAN_ENV "DW_DATABASE_URL", "DW_LOG_FORMAT", "DW_LOG_LEVEL"
+
+int h_analyze(const char *url, const char *const args[], char **out)
+{
+    char env_url[1100];
+    const char *argv[16];
+    const char *env[] = {H_CLEAN_ENV, env_url, NULL};
+    size_t n = 0;
+
+    snprintf(env_url, sizeof env_url, "DW_DATABASE_URL=%s", url);
+    argv[n++] = DW_ANALYZE_BIN;
+    for (size_t i = 0; args[i] != NULL && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return h_run(argv, env, out);
+}
+
+void h_exec(PGconn *conn, const char *sql)
+{
+    PGresult *r = PQexec(conn, sql);
+    ExecStatusType s = PQresultStatus(r);
+
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(conn));
+    PQclear(r);
+}
+
+void h_assert_query(PGconn *conn, const char *sql, const char *want)
+{
+    char *got = h_query_value(conn, sql);
+
+    if (got == NULL || strcmp(got, want) != 0)
+        fail_msg("got:\n%s\nwant:\n%s", got ? got : "(null)", want);
+    free(got);
+}
+
+void h_assert_contains(const char *hay, const char *needle)
+{
+    if (hay == NULL || strstr(hay, needle) == NULL)
+        fail_msg("output lacks \"%s\":\n%s", needle, hay ? hay : "(null)");
+}
+
+/* The whole of a text file (heap), or NULL when it cannot be read. */
+static char *read_file(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    char *text = read_all_fd(fd);
+    close(fd);
+    return text;
+}
+
+/* Prints a failed program's output for a group setup; frees out. */
+static int setup_failed(const char *what, int rc, char *out)
+{
+    fprintf(stderr, "%s failed (%d):\n%s\n", what, rc, out ? out : "");
+    free(out);
+    return -1;
+}
+
+int h_analyzer_db(const char *name, const char *sql_file,
+                  const char *const sql[], const char *const run[], char *url,
+                  size_t n)
+{
+    const char *const env[] = {H_CLEAN_ENV, NULL};
+    char *out = NULL;
+    int rc;
+
+    snprintf(url, n, "%s", h_fresh_db(name));
+    rc = h_migrate(url, env, &out);
+    if (rc != 0)
+        return setup_failed("dw-admin migrate", rc, out);
+    free(out);
+    PGconn *c = h_connect(url);
+    if (sql_file) {
+        char *text = read_file(sql_file);
+        if (!text)
+            h_fail("cannot read %s: %s", sql_file, strerror(errno));
+        h_exec(c, text);
+        free(text);
+    }
+    for (size_t i = 0; sql && sql[i] != NULL; i++)
+        h_exec(c, sql[i]);
+    PQfinish(c);
+    if (!run)
+        return 0;
+    out = NULL;
+    rc = h_analyze(url, run, &out);
+    if (rc != 0)
+        return setup_failed("dw-analyze run", rc, out);
+    free(out);
+    return 0;
+}
+
+void h_snapshot_take(PGconn *conn, struct h_snapshot *s)
+{
+    s->history =
+        h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history");
+    s->facts = h_dump_facts(conn);
+}
+
+void h_assert_unchanged(PGconn *conn, struct h_snapshot *s)
+{
+    char *facts = h_dump_facts(conn);
+    assert_string_equal(s->facts, facts);
+    assert_int_equal(
+        h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history"),
+        s->history);
+    assert_int_equal(h_query_long(conn, "SELECT units_changed FROM dw.sync_run"
+                                        " ORDER BY sync_run_id DESC LIMIT 1"),
+                     0);
+    free(s->facts);
+    s->facts = NULL;
+    free(facts);
+}
+
+char *h_dump_facts_at(const char *url)
+{
+    PGconn *conn = h_connect(url);
+    char *d = h_dump_facts(conn);
+    PQfinish(conn);
+    return d;
 }

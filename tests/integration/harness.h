@@ -1,6 +1,13 @@
-/* tests/integration/harness.h — fresh databases, dw-sim, and the programs. */
+/* tests/integration/harness.h — fresh databases, dw-sim, and the programs.
+ * Includes cmocka, which the helpers use to fail the calling test. */
 #ifndef DW_HARNESS_H
 #define DW_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -78,5 +85,117 @@ char *h_write_temp(const char *text);
  * comparing the end state of two runs. Heap; free it.
  */
 char *h_dump_facts(PGconn *conn);
+
+/*
+ * The body of main() for a test that needs PostgreSQL and curl: returns 0
+ * when h_require_db() says to skip; otherwise runs the n tests (borrowed)
+ * as one cmocka group with setup and teardown (either may be NULL) between
+ * curl_global_init and curl_global_cleanup, and returns cmocka's result.
+ * H_RUN_CURL_TESTS counts the array for you.
+ */
+int h_run_curl_tests(const struct CMUnitTest tests[], size_t n,
+                     CMFixtureFunction setup, CMFixtureFunction teardown);
+#define H_RUN_CURL_TESTS(tests, setup, teardown)                               \
+    h_run_curl_tests(tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
+
+/*
+ * Runs "dw-admin [--database-url url] args..." (url may be NULL; args
+ * NULL-terminated, at most 12) with env (as h_run's; may be NULL). Returns
+ * the exit code; output into *out as h_run does.
+ */
+int h_admin(const char *url, const char *const args[], const char *const env[],
+            char **out);
+
+/*
+ * Runs sql with the n text parameters (borrowed) and returns its first
+ * value as a heap string (free it); fails the test unless the query
+ * returns rows and the value can be copied.
+ */
+char *h_query_params(PGconn *conn, const char *sql, int n,
+                     const char *const params[]);
+
+/* The facts and history of a database before a repeated collection. */
+struct h_snapshot {
+    char *facts;  /* h_dump_facts, heap */
+    long history; /* rows in dw.work_unit_history */
+};
+
+/* Fills s from conn (borrowed); h_assert_unchanged releases it. */
+void h_snapshot_take(PGconn *conn, struct h_snapshot *s);
+
+/*
+ * Fails the test unless the facts and the history count equal s's and
+ * the newest sync run changed no unit; then frees s's memory.
+ */
+void h_assert_unchanged(PGconn *conn, struct h_snapshot *s);
+
+/* h_dump_facts of the database at url, on a connection of its own. */
+char *h_dump_facts_at(const char *url);
+
+/* The pseudonym key every collecting test gives dw-collect. */
+#define H_KEY "integration-test-pseudonym-key"
+
+/* Fast HTTP retries for dw-collect against dw-sim (entries for h_collect's
+ * env_extra). */
+#define H_FAST_RETRY                                                           \
+    "DW_HTTP_BACKOFF_MS=1", "DW_HTTP_BACKOFF_CAP_MS=5",                        \
+        "DW_HTTP_RETRY_AFTER_CAP_MS=5"
+
+/*
+ * Runs "dw-admin --database-url url migrate" with env (as h_run's; may be
+ * NULL) and returns its exit code; output into *out as h_run does.
+ */
+int h_migrate(const char *url, const char *const env[], char **out);
+
+/*
+ * h_fresh_db(name), migrated (the test fails unless migrate exits 0).
+ * Returns the URL in static storage, valid until the next call.
+ */
+const char *h_fresh_migrated_db(const char *name);
+
+/*
+ * Runs "dw-collect --config config --log-level log_level" with
+ * DW_DATABASE_URL=url and DW_PSEUDONYM_KEY=H_KEY, then the env_extra
+ * entries (as h_run's env, later ones win; may be NULL). Returns the exit
+ * code; output into *out as h_run does. Everything is borrowed.
+ */
+int h_collect(const char *url, const char *config, const char *log_level,
+              const char *const env_extra[], char **out);
+
+/* truth["counts"][key] of a dw-sim truth document, as a long (0 when
+ * absent). truth is borrowed. */
+long h_truth_count(json_t *truth, const char *key);
+
+/*
+ * Runs dw-analyze with args (NULL-terminated, at most 14) against url,
+ * with DW_DATABASE_URL, DW_LOG_FORMAT and DW_LOG_LEVEL of the caller's
+ * shell removed. Returns the exit code; output into *out as h_run does.
+ */
+int h_analyze(const char *url, const char *const args[], char **out);
+
+/* Runs one SQL text (one or more statements); fails the test with the
+ * server's message when it does not succeed. */
+void h_exec(PGconn *conn, const char *sql);
+
+/* Fails the test unless the one value sql returns equals want. */
+void h_assert_query(PGconn *conn, const char *sql, const char *want);
+
+/* Fails the test unless hay (may be NULL) contains needle. */
+void h_assert_contains(const char *hay, const char *needle);
+
+/* The analyzer tests' own default thresholds, for h_analyzer_db. */
+#define H_THRESHOLDS_SQL DW_SOURCE_DIR "/tests/fixtures/analyzer/thresholds.sql"
+
+/*
+ * An analyzer test's database: h_fresh_db(name) into url (n bytes),
+ * migrated without the caller's DW_DATABASE_URL, DW_LOG_FORMAT and
+ * DW_LOG_LEVEL; then, on one connection, the SQL file sql_file (a path,
+ * or NULL) and each statement of sql (NULL-terminated, may be NULL); then,
+ * when run is non-NULL, dw-analyze with the arguments run. Returns 0, or
+ * -1 after printing the failing program's output (for a group setup).
+ */
+int h_analyzer_db(const char *name, const char *sql_file,
+                  const char *const sql[], const char *const run[], char *url,
+                  size_t n);
 
 #endif

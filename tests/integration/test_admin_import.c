@@ -20,17 +20,8 @@ static char db_url[1024];
 /* dw-admin --database-url db_url [args...]; exit code, output in *out. */
 static int admin(const char *const args[], char **out)
 {
-    const char *argv[16];
     const char *const env[] = {CLEAN_ENV, NULL};
-    size_t n = 0;
-
-    argv[n++] = DW_ADMIN_BIN;
-    argv[n++] = "--database-url";
-    argv[n++] = db_url;
-    for (size_t i = 0; args[i] != NULL && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return h_run(argv, env, out);
+    return h_admin(db_url, args, env, out);
 }
 
 static int import(const char *command, const char *fixture, char **out)

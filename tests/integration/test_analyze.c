@@ -11,9 +11,6 @@
 
 #include "harness.h"
 
-/* Variables the programs must not inherit from the caller's shell. */
-#define CLEAN_ENV "DW_DATABASE_URL", "DW_LOG_FORMAT", "DW_LOG_LEVEL"
-
 static char db_url[1024];
 
 /*
@@ -52,41 +49,8 @@ static char db_url[1024];
  */
 /* One statement per string (each under the 4095-byte ISO limit). */
 static const char *const fixture[] = {
-    "DELETE FROM dw.threshold WHERE threshold_set = 'default';\n",
     "DELETE FROM dw.wage_floor;\n",
     "DELETE FROM dw.fx_rate;\n",
-    "INSERT INTO dw.threshold (threshold_set, name, value, unit, valid_from, "
-    "source) VALUES\n"
-    " ('default','parallel_merge_gap',60,'s','2020-01-01','test'),\n"
-    " ('default','search_gap_max',600,'s','2020-01-01','test'),\n"
-    " ('default','unpaid_gross_up',0.33,'h/h','2020-01-01','test'),\n"
-    " ('default','weekly_hours_normal',48,'h/week','2020-01-01','test'),\n"
-    " ('default','weekly_hours_hard_max',60,'h/week','2020-01-01','test'),\n"
-    " ('default','weekly_hours_avg_max',48,'h/week','2020-01-01','test'),\n"
-    " ('default','weekly_avg_reference_weeks',17,'w','2020-01-01','test'),\n"
-    " ('default','daily_hours_normal',8,'h/day','2020-01-01','test'),\n"
-    " ('default','daily_rest_min',11,'h','2020-01-01','test'),\n"
-    " ('default','weekly_rest_min',35,'h','2020-01-01','test'),\n"
-    " ('default','max_consecutive_days',6,'days','2020-01-01','test'),\n"
-    " ('default','break_after_hours',6,'h','2020-01-01','test'),\n"
-    " ('default','break_min_minutes',15,'min','2020-01-01','test'),\n"
-    " ('default','night_start_local',22,'hour','2020-01-01','test'),\n"
-    " ('default','night_end_local',5,'hour','2020-01-01','test'),\n"
-    " ('default','night_worker_hours',3,'h','2020-01-01','test'),\n"
-    " ('default','mw_fallback_usd',7.25,'USD/h','2020-01-01','test'),\n"
-    " ('default','ehr_min_ratio',1,'x','2020-01-01','test'),\n"
-    " ('default','ehr_living_ratio',1,'x','2020-01-01','test'),\n"
-    " ('default','vast_majority_share',0.90,'share','2020-01-01','test'),\n"
-    " ('default','payment_delay_warn',14,'days','2020-01-01','test'),\n"
-    " ('default','payment_delay_red',30,'days','2020-01-01','test'),\n"
-    " ('default','unpaid_after_days',30,'days','2020-01-01','test'),\n"
-    " ('default','rejection_rate_warn',0.02,'share','2020-01-01','test'),\n"
-    " ('default','rejection_rate_red',0.05,'share','2020-01-01','test'),\n"
-    " ('default','sph_band_0_max',0,'sph','2020-01-01','test'),\n"
-    " ('default','sph_band_1_max',2,'sph','2020-01-01','test'),\n"
-    " ('default','sph_band_2_max',6,'sph','2020-01-01','test'),\n"
-    " ('default','sph_band_3_max',18,'sph','2020-01-01','test'),\n"
-    " ('default','webcam_any_band',4,'band','2020-01-01','test');\n",
     "INSERT INTO dw.wage_floor (country, kind, amount_micros, currency, per, "
     "hours_basis, valid_from, source) VALUES\n"
     " ('GB','minimum',12210000,'GBP','hour',1,'2025-04-01','test'),\n"
@@ -189,63 +153,11 @@ static const char *const fixture[] = {
     " FROM dw.source WHERE name='src-b';\n",
     NULL};
 
-static int analyze(const char *const args[], char **out)
-{
-    char env_url[1100];
-    const char *argv[16];
-    const char *env[] = {CLEAN_ENV, env_url, NULL};
-    size_t n = 0;
-
-    snprintf(env_url, sizeof env_url, "DW_DATABASE_URL=%s", db_url);
-    argv[n++] = DW_ANALYZE_BIN;
-    for (size_t i = 0; args[i] != NULL && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return h_run(argv, env, out);
-}
-
-static void exec_ok(PGconn *c, const char *sql)
-{
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType s = PQresultStatus(r);
-
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-        fail_msg("%s", PQerrorMessage(c));
-    PQclear(r);
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-    if (haystack == NULL || strstr(haystack, needle) == NULL)
-        fail_msg("output lacks \"%s\":\n%s", needle,
-                 haystack ? haystack : "(null)");
-}
-
 static int group_setup(void **state)
 {
-    const char *argv[] = {DW_ADMIN_BIN, "--database-url", NULL, "migrate",
-                          NULL};
-    const char *const env[] = {CLEAN_ENV, NULL};
-    char *out = NULL;
-    PGconn *c;
-    int rc;
-
     (void)state;
-    snprintf(db_url, sizeof db_url, "%s", h_fresh_db("analyze"));
-    argv[2] = db_url;
-    rc = h_run(argv, env, &out);
-    if (rc != 0) {
-        fprintf(stderr, "dw-admin migrate failed (%d):\n%s\n", rc,
-                out ? out : "");
-        free(out);
-        return -1;
-    }
-    free(out);
-    c = h_connect(db_url);
-    for (size_t i = 0; fixture[i] != NULL; i++)
-        exec_ok(c, fixture[i]);
-    PQfinish(c);
-    return 0;
+    return h_analyzer_db("analyze", H_THRESHOLDS_SQL, fixture, NULL, db_url,
+                         sizeof db_url);
 }
 
 /* The worker-weeks of the newest done run, one line each, sorted. */
@@ -374,14 +286,6 @@ static const char expected_vendors[] =
     "fairlabel 2026-11-02 2026-11-15 2 2 1 5666667 USD 0 0 6 5 5545455 "
     "746049 0 0 0 8100 9300 1 1 0.2 0.5 - - 0";
 
-static void assert_query(PGconn *c, const char *sql, const char *want)
-{
-    char *got = h_query_value(c, sql);
-    if (got == NULL || strcmp(got, want) != 0)
-        fail_msg("got:\n%s\nwant:\n%s", got ? got : "(null)", want);
-    free(got);
-}
-
 static void run_computes_worker_weeks_flags_and_scorecards(void **state)
 {
     const char *args[] = {"run",  "--from",     "2026-11-02",
@@ -390,19 +294,19 @@ static void run_computes_worker_weeks_flags_and_scorecards(void **state)
     PGconn *c;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 0);
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
     free(out);
     c = h_connect(db_url);
-    assert_query(c, worker_weeks_sql, expected_weeks);
-    assert_query(c, flags_sql, expected_flags);
-    assert_query(c, vendor_sql, expected_vendors);
+    h_assert_query(c, worker_weeks_sql, expected_weeks);
+    h_assert_query(c, flags_sql, expected_flags);
+    h_assert_query(c, vendor_sql, expected_vendors);
     /* Coverage over both vendors: 15 units, 14 usable. */
-    assert_query(c,
-                 "SELECT concat_ws(' ', method_version, threshold_set,"
-                 " report_currency, units_total, units_usable, status,"
-                 " vendor_id IS NULL) FROM dw.analysis_run"
-                 " ORDER BY analysis_run_id DESC LIMIT 1",
-                 "2026.11-3 default USD 15 14 done t");
+    h_assert_query(c,
+                   "SELECT concat_ws(' ', method_version, threshold_set,"
+                   " report_currency, units_total, units_usable, status,"
+                   " vendor_id IS NULL) FROM dw.analysis_run"
+                   " ORDER BY analysis_run_id DESC LIMIT 1",
+                   "2026.11-3 default USD 15 14 done t");
     PQfinish(c);
 }
 
@@ -414,13 +318,13 @@ static void running_the_window_again_replaces_its_results(void **state)
     PGconn *c;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 0);
-    assert_contains(out, "superseded=1");
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
+    h_assert_contains(out, "superseded=1");
     free(out);
     c = h_connect(db_url);
-    assert_query(c, worker_weeks_sql, expected_weeks);
-    assert_query(c, flags_sql, expected_flags);
-    assert_query(c, vendor_sql, expected_vendors);
+    h_assert_query(c, worker_weeks_sql, expected_weeks);
+    h_assert_query(c, flags_sql, expected_flags);
+    h_assert_query(c, vendor_sql, expected_vendors);
     /* No duplicates: only the new run has result rows (4 weeks, 18 flags,
      * 9 worker-days: W1 6, W2 1, W3 1 + 1). */
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.worker_week"), 4);
@@ -428,10 +332,10 @@ static void running_the_window_again_replaces_its_results(void **state)
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.worker_day"), 9);
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.vendor_period"),
                      2);
-    assert_query(c,
-                 "SELECT string_agg(status, ',' ORDER BY analysis_run_id)"
-                 " FROM dw.analysis_run",
-                 "superseded,done");
+    h_assert_query(c,
+                   "SELECT string_agg(status, ',' ORDER BY analysis_run_id)"
+                   " FROM dw.analysis_run",
+                   "superseded,done");
     PQfinish(c);
 }
 
@@ -442,29 +346,30 @@ static void report_shows_the_hand_computed_scorecard(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(analyze(fair, &out), 0);
-    assert_contains(out, "Vendor scorecard: fairlabel");
-    assert_contains(out, "Window              2026-11-02 to 2026-11-15");
-    assert_contains(out, "Method version      2026.11-3");
-    assert_contains(out, "Threshold set       default");
-    assert_contains(out, "Report currency     USD");
-    assert_contains(out, "5 of 6 units have usable times (83.3%)");
-    assert_contains(out, "Workers                      2");
-    assert_contains(out, "Worker-weeks                 2");
-    assert_contains(out, "1 of 2 worker-weeks (50.0%): FAILS the 90.0% line");
-    assert_contains(out, "5.67 USD/h");
-    assert_contains(out, "Worker-weeks over 48 h       0");
-    assert_contains(out, "Worker-weeks over 60 h       0");
-    assert_contains(out, "Hours count only work on our tasks: a lower bound");
+    assert_int_equal(h_analyze(db_url, fair, &out), 0);
+    h_assert_contains(out, "Vendor scorecard: fairlabel");
+    h_assert_contains(out, "Window              2026-11-02 to 2026-11-15");
+    h_assert_contains(out, "Method version      2026.11-3");
+    h_assert_contains(out, "Threshold set       default");
+    h_assert_contains(out, "Report currency     USD");
+    h_assert_contains(out, "5 of 6 units have usable times (83.3%)");
+    h_assert_contains(out, "Workers                      2");
+    h_assert_contains(out, "Worker-weeks                 2");
+    h_assert_contains(out, "1 of 2 worker-weeks (50.0%): FAILS the 90.0% line");
+    h_assert_contains(out, "5.67 USD/h");
+    h_assert_contains(out, "Worker-weeks over 48 h       0");
+    h_assert_contains(out, "Worker-weeks over 60 h       0");
+    h_assert_contains(out, "Hours count only work on our tasks: a lower bound");
     free(out);
 
     out = NULL;
-    assert_int_equal(analyze(acme, &out), 0);
-    assert_contains(out, "2 of 2 worker-weeks (100.0%): passes the 90.0% line");
-    assert_contains(out, "15.39 USD/h");
-    assert_contains(out, "Worker-weeks over 48 h       1");
-    assert_contains(out, "Worker-weeks over 60 h       1");
-    assert_contains(out, "9 of 9 units have usable times (100.0%)");
+    assert_int_equal(h_analyze(db_url, acme, &out), 0);
+    h_assert_contains(out,
+                      "2 of 2 worker-weeks (100.0%): passes the 90.0% line");
+    h_assert_contains(out, "15.39 USD/h");
+    h_assert_contains(out, "Worker-weeks over 48 h       1");
+    h_assert_contains(out, "Worker-weeks over 60 h       1");
+    h_assert_contains(out, "9 of 9 units have usable times (100.0%)");
     free(out);
 }
 
@@ -474,9 +379,9 @@ static void report_without_vendor_covers_every_vendor(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 0);
-    assert_contains(out, "Vendor scorecard: acme-data");
-    assert_contains(out, "Vendor scorecard: fairlabel");
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
+    h_assert_contains(out, "Vendor scorecard: acme-data");
+    h_assert_contains(out, "Vendor scorecard: fairlabel");
     free(out);
 }
 
@@ -488,11 +393,11 @@ static void unknown_vendor_is_a_usage_error(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(analyze(report, &out), 2);
-    assert_contains(out, "unknown vendor 'no-such-vendor'");
+    assert_int_equal(h_analyze(db_url, report, &out), 2);
+    h_assert_contains(out, "unknown vendor 'no-such-vendor'");
     free(out);
     out = NULL;
-    assert_int_equal(analyze(run, &out), 2);
+    assert_int_equal(h_analyze(db_url, run, &out), 2);
     free(out);
 }
 
@@ -505,8 +410,8 @@ static void a_vendor_run_is_its_own_scope(void **state)
     PGconn *c;
 
     (void)state;
-    assert_int_equal(analyze(run, &out), 0);
-    assert_contains(out, "superseded=0");
+    assert_int_equal(h_analyze(db_url, run, &out), 0);
+    h_assert_contains(out, "superseded=0");
     free(out);
     c = h_connect(db_url);
     /* The all-vendor run stays (4 weeks, 18 flags); the vendor run adds
@@ -516,9 +421,9 @@ static void a_vendor_run_is_its_own_scope(void **state)
     assert_int_equal(h_query_long(c, "SELECT count(*) FROM dw.flag"), 21);
     PQfinish(c);
     out = NULL;
-    assert_int_equal(analyze(report, &out), 0);
-    assert_contains(out, "(this vendor)");
-    assert_contains(out, "5.67 USD/h");
+    assert_int_equal(h_analyze(db_url, report, &out), 0);
+    h_assert_contains(out, "(this vendor)");
+    h_assert_contains(out, "5.67 USD/h");
     free(out);
 }
 
@@ -530,19 +435,19 @@ static void a_missing_threshold_fails_the_run_by_name(void **state)
     PGconn *c = h_connect(db_url);
 
     (void)state;
-    exec_ok(c, "UPDATE dw.threshold SET threshold_set = 'parked'"
-               " WHERE name = 'weekly_hours_hard_max'");
-    assert_int_equal(analyze(args, &out), 1);
-    assert_contains(out, "threshold 'weekly_hours_hard_max' is missing");
+    h_exec(c, "UPDATE dw.threshold SET threshold_set = 'parked'"
+              " WHERE name = 'weekly_hours_hard_max'");
+    assert_int_equal(h_analyze(db_url, args, &out), 1);
+    h_assert_contains(out, "threshold 'weekly_hours_hard_max' is missing");
     free(out);
     /* Nothing of the failed run was kept but its audit row; the done run
      * of the window is still there. */
-    assert_query(c,
-                 "SELECT string_agg(status, ',' ORDER BY analysis_run_id)"
-                 " FROM dw.analysis_run WHERE vendor_id IS NULL",
-                 "superseded,done,failed");
-    exec_ok(c, "UPDATE dw.threshold SET threshold_set = 'default'"
-               " WHERE name = 'weekly_hours_hard_max'");
+    h_assert_query(c,
+                   "SELECT string_agg(status, ',' ORDER BY analysis_run_id)"
+                   " FROM dw.analysis_run WHERE vendor_id IS NULL",
+                   "superseded,done,failed");
+    h_exec(c, "UPDATE dw.threshold SET threshold_set = 'default'"
+              " WHERE name = 'weekly_hours_hard_max'");
     PQfinish(c);
 }
 

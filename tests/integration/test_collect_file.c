@@ -13,19 +13,8 @@
 #include "harness.h"
 #include "pseudonym.h"
 
-#define KEY "integration-test-pseudonym-key"
 #define VENDOR "Acme Labelling"
 #define FIXTURES DW_SOURCE_DIR "/tests/fixtures/file"
-
-static const char *fresh_migrated_db(const char *name)
-{
-    static char url[1024];
-    snprintf(url, sizeof(url), "%s", h_fresh_db(name));
-    const char *const argv[] = {DW_ADMIN_BIN, "--database-url", url, "migrate",
-                                NULL};
-    assert_int_equal(h_run(argv, NULL, NULL), 0);
-    return url;
-}
 
 /* A config with one file source reading path; heap path (unlink, free). */
 static char *write_config(const char *source, const char *path)
@@ -44,13 +33,8 @@ static char *write_config(const char *source, const char *path)
 /* Runs dw-collect; returns its exit code (output into *out when given). */
 static int collect(const char *db_url, const char *config, char **out)
 {
-    char dbenv[1200];
-    snprintf(dbenv, sizeof(dbenv), "DW_DATABASE_URL=%s", db_url);
-    const char *const argv[] = {DW_COLLECT_BIN, "--config", config,
-                                "--log-level",  "warn",     NULL};
     /* No token: a local export needs none. */
-    const char *const env[] = {dbenv, "DW_PSEUDONYM_KEY=" KEY, NULL};
-    return h_run(argv, env, out);
+    return h_collect(db_url, config, "warn", NULL, out);
 }
 
 static long count(PGconn *conn, const char *sql)
@@ -61,7 +45,7 @@ static long count(PGconn *conn, const char *sql)
 static void loads_an_export_directory_once(void **state)
 {
     (void)state;
-    const char *url = fresh_migrated_db("collect_file");
+    const char *url = h_fresh_migrated_db("collect_file");
     char *cfg = write_config("acme-export", FIXTURES "/good");
     PGconn *conn = h_connect(url);
     char ana[DW_PSEUDONYM_HEX], sql[512];
@@ -91,7 +75,7 @@ static void loads_an_export_directory_once(void **state)
 
     /* The worker key is HMAC(key, "file:<vendor>:<raw id>"), with the
      * declared country and zone. */
-    assert_int_equal(dw_pseudonym(KEY, "file:" VENDOR, "w-ana", ana, NULL),
+    assert_int_equal(dw_pseudonym(H_KEY, "file:" VENDOR, "w-ana", ana, NULL),
                      DW_OK);
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM dw.worker WHERE worker_key = '%s'"
@@ -103,7 +87,7 @@ static void loads_an_export_directory_once(void **state)
     char *printed = NULL;
     const char *const argv[] = {DW_ADMIN_BIN, "pseudonym", "file",
                                 VENDOR ":w-ana", NULL};
-    const char *const env[] = {"DW_PSEUDONYM_KEY=" KEY, NULL};
+    const char *const env[] = {"DW_PSEUDONYM_KEY=" H_KEY, NULL};
     assert_int_equal(h_run(argv, env, &printed), 0);
     assert_non_null(strstr(printed, ana));
     free(printed);
@@ -139,7 +123,7 @@ static void loads_an_export_directory_once(void **state)
 static void quarantines_the_five_bad_rows_and_loads_the_rest(void **state)
 {
     (void)state;
-    const char *url = fresh_migrated_db("collect_file_bad");
+    const char *url = h_fresh_migrated_db("collect_file_bad");
     char *cfg = write_config("acme-bad", FIXTURES "/bad");
     PGconn *conn = h_connect(url);
 
@@ -178,7 +162,7 @@ static void quarantines_the_five_bad_rows_and_loads_the_rest(void **state)
 static void reads_an_ndjson_export_named_by_its_work_units_file(void **state)
 {
     (void)state;
-    const char *url = fresh_migrated_db("collect_file_ndjson");
+    const char *url = h_fresh_migrated_db("collect_file_ndjson");
     char *cfg =
         write_config("acme-ndjson", FIXTURES "/bad-ndjson/work_units.ndjson");
     PGconn *conn = h_connect(url);
@@ -199,7 +183,7 @@ static void reads_an_ndjson_export_named_by_its_work_units_file(void **state)
 static void a_missing_export_fails_the_source_clearly(void **state)
 {
     (void)state;
-    const char *url = fresh_migrated_db("collect_file_missing");
+    const char *url = h_fresh_migrated_db("collect_file_missing");
     char *cfg = write_config("acme-gone", FIXTURES "/no-such-export");
     PGconn *conn = h_connect(url);
     char *out = NULL;

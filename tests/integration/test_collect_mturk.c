@@ -18,14 +18,7 @@
 #define AKID "it-mturk-key"
 /* dw-sim accepts any access key id K with the secret "sim-secret-" K. */
 #define CREDENTIAL AKID ":sim-secret-" AKID
-#define KEY "integration-test-pseudonym-key"
 #define TRUTH "/__sim/truth?platform=mturk&token=" AKID
-
-static long count_of(json_t *truth, const char *key)
-{
-    return (long)json_integer_value(
-        json_object_get(json_object_get(truth, "counts"), key));
-}
 
 /* A collector config for sim; heap path, unlink and free it. */
 static char *write_config(const struct h_sim *sim, int max_retries,
@@ -51,19 +44,10 @@ static char *write_config(const struct h_sim *sim, int max_retries,
 static int collect_as(const char *db_url, const char *config,
                       const char *credential, char **out)
 {
-    char dbenv[512], cred[256];
-    snprintf(dbenv, sizeof(dbenv), "DW_DATABASE_URL=%s", db_url);
+    char cred[256];
     snprintf(cred, sizeof(cred), "DW_IT_MTURK=%s", credential);
-    const char *const argv[] = {DW_COLLECT_BIN, "--config", config,
-                                "--log-level",  "warn",     NULL};
-    const char *const env[] = {dbenv,
-                               "DW_PSEUDONYM_KEY=" KEY,
-                               cred,
-                               "DW_HTTP_BACKOFF_MS=1",
-                               "DW_HTTP_BACKOFF_CAP_MS=5",
-                               "DW_HTTP_RETRY_AFTER_CAP_MS=5",
-                               NULL};
-    return h_run(argv, env, out);
+    const char *const env[] = {cred, H_FAST_RETRY, NULL};
+    return h_collect(db_url, config, "warn", env, out);
 }
 
 static int collect(const char *db_url, const char *config)
@@ -71,25 +55,15 @@ static int collect(const char *db_url, const char *config)
     return collect_as(db_url, config, CREDENTIAL, NULL);
 }
 
-static const char *fresh_migrated_db(const char *name)
-{
-    static char url[1024];
-    snprintf(url, sizeof(url), "%s", h_fresh_db(name));
-    const char *const argv[] = {DW_ADMIN_BIN, "--database-url", url, "migrate",
-                                NULL};
-    assert_int_equal(h_run(argv, NULL, NULL), 0);
-    return url;
-}
-
 static void assert_matches_truth(PGconn *conn, json_t *truth)
 {
     static const char *const st[] = {"submitted", "approved", "rejected"};
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.work_unit"),
-                     count_of(truth, "assignments"));
+                     h_truth_count(truth, "assignments"));
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.task"),
-                     count_of(truth, "hits"));
+                     h_truth_count(truth, "hits"));
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.payment"),
-                     count_of(truth, "bonuses"));
+                     h_truth_count(truth, "bonuses"));
     json_t *by = json_object_get(json_object_get(truth, "counts"), "by_status");
     for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
         char sql[128];
@@ -127,15 +101,15 @@ static void collects_everything_once_and_records_reversals(void **state)
     (void)state;
     struct h_sim sim;
     const char *const args[] = {"--seed", "5", "--scale", "7", "--quiet", NULL};
-    const char *url = fresh_migrated_db("collect_mturk");
+    const char *url = h_fresh_migrated_db("collect_mturk");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 5, 100);
     PGconn *conn = h_connect(url);
 
     assert_int_equal(collect(url, cfg), 0);
     json_t *truth = h_sim_call(&sim, "GET", TRUTH, NULL);
-    assert_true(count_of(truth, "assignments") > 500);
-    assert_true(count_of(truth, "bonuses") > 0);
+    assert_true(h_truth_count(truth, "assignments") > 500);
+    assert_true(h_truth_count(truth, "bonuses") > 0);
     assert_matches_truth(conn, truth);
     /* No raw WorkerId, answer or feedback was landed. */
     const char *raw = json_string_value(json_object_get(
@@ -155,18 +129,10 @@ static void collects_everything_once_and_records_reversals(void **state)
                      0);
 
     /* Again: nothing new, nothing doubled, no history. */
-    long hist = h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history");
-    char *facts = h_dump_facts(conn);
+    struct h_snapshot before;
+    h_snapshot_take(conn, &before);
     assert_int_equal(collect(url, cfg), 0);
-    char *facts2 = h_dump_facts(conn);
-    assert_string_equal(facts, facts2);
-    assert_int_equal(
-        h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history"), hist);
-    assert_int_equal(h_query_long(conn, "SELECT units_changed FROM dw.sync_run"
-                                        " ORDER BY sync_run_id DESC LIMIT 1"),
-                     0);
-    free(facts);
-    free(facts2);
+    h_assert_unchanged(conn, &before);
 
     /* Late changes: a rejection overridden, a new bonus granted. */
     json_t *adv = h_sim_call(&sim, "POST",
@@ -209,18 +175,16 @@ static void faults_end_in_the_same_state_as_a_clean_run(void **state)
                               "mturk:truncate:0.05,mturk:reset:0.05",
                               NULL};
     char url_a[1024];
-    snprintf(url_a, sizeof(url_a), "%s", fresh_migrated_db("mturk_clean"));
+    snprintf(url_a, sizeof(url_a), "%s", h_fresh_migrated_db("mturk_clean"));
     h_sim_start(&clean, a1);
     char *cfg = write_config(&clean, 5, 50);
     assert_int_equal(collect(url_a, cfg), 0);
     unlink(cfg);
     free(cfg);
-    PGconn *ca = h_connect(url_a);
-    char *want = h_dump_facts(ca);
-    PQfinish(ca);
+    char *want = h_dump_facts_at(url_a);
     h_sim_stop(&clean);
 
-    const char *url_b = fresh_migrated_db("mturk_faults");
+    const char *url_b = h_fresh_migrated_db("mturk_faults");
     h_sim_start(&faulty, a2);
     cfg = write_config(&faulty, 8, 50);
     int code = 3, runs = 0;
@@ -264,7 +228,7 @@ static void a_stale_next_token_restarts_the_crawl(void **state)
         "--fault",
         "mturk:throttle@4,mturk:throttle@5,mturk:throttle@6",
         NULL};
-    const char *url = fresh_migrated_db("mturk_stale");
+    const char *url = h_fresh_migrated_db("mturk_stale");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 3, 5);
     PGconn *conn = h_connect(url);
@@ -300,7 +264,7 @@ static void a_wrong_secret_fails_with_a_signature_message(void **state)
     (void)state;
     struct h_sim sim;
     const char *const args[] = {"--seed", "3", "--scale", "7", "--quiet", NULL};
-    const char *url = fresh_migrated_db("mturk_badsig");
+    const char *url = h_fresh_migrated_db("mturk_badsig");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 5, 100);
     PGconn *conn = h_connect(url);
@@ -334,18 +298,11 @@ static void a_wrong_secret_fails_with_a_signature_message(void **state)
 
 int main(void)
 {
-    if (!h_require_db()) {
-        printf("skipped: DW_TEST_DB_URL is not set\n");
-        return 0;
-    }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_wrong_secret_fails_with_a_signature_message),
         cmocka_unit_test(collects_everything_once_and_records_reversals),
         cmocka_unit_test(a_stale_next_token_restarts_the_crawl),
         cmocka_unit_test(faults_end_in_the_same_state_as_a_clean_run),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
+    return H_RUN_CURL_TESTS(tests, NULL, NULL);
 }

@@ -15,13 +15,6 @@
 #include "harness.h"
 
 #define TOKEN "it-prolific-1"
-#define KEY "integration-test-pseudonym-key"
-
-static long truth_count(json_t *truth, const char *key)
-{
-    return (long)json_integer_value(
-        json_object_get(json_object_get(truth, "counts"), key));
-}
 
 /* A collector config for sim; heap path, unlink and free it. */
 static char *write_config(const struct h_sim *sim, int max_retries)
@@ -43,28 +36,8 @@ static char *write_config(const struct h_sim *sim, int max_retries)
 /* Runs dw-collect; returns its exit code. */
 static int collect(const char *db_url, const char *config)
 {
-    char dbenv[512];
-    snprintf(dbenv, sizeof(dbenv), "DW_DATABASE_URL=%s", db_url);
-    const char *const argv[] = {DW_COLLECT_BIN, "--config", config,
-                                "--log-level",  "warn",     NULL};
-    const char *const env[] = {dbenv,
-                               "DW_PSEUDONYM_KEY=" KEY,
-                               "DW_IT_TOKEN=" TOKEN,
-                               "DW_HTTP_BACKOFF_MS=1",
-                               "DW_HTTP_BACKOFF_CAP_MS=5",
-                               "DW_HTTP_RETRY_AFTER_CAP_MS=5",
-                               NULL};
-    return h_run(argv, env, NULL);
-}
-
-static const char *fresh_migrated_db(const char *name)
-{
-    static char url[1024];
-    snprintf(url, sizeof(url), "%s", h_fresh_db(name));
-    const char *const argv[] = {DW_ADMIN_BIN, "--database-url", url, "migrate",
-                                NULL};
-    assert_int_equal(h_run(argv, NULL, NULL), 0);
-    return url;
+    const char *const env[] = {"DW_IT_TOKEN=" TOKEN, H_FAST_RETRY, NULL};
+    return h_collect(db_url, config, "warn", env, NULL);
 }
 
 static void assert_matches_truth(PGconn *conn, json_t *truth)
@@ -73,13 +46,13 @@ static void assert_matches_truth(PGconn *conn, json_t *truth)
                                      "rejected",    "returned",  "expired",
                                      "screened_out"};
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.work_unit"),
-                     truth_count(truth, "submissions"));
+                     h_truth_count(truth, "submissions"));
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.task"),
-                     truth_count(truth, "studies"));
+                     h_truth_count(truth, "studies"));
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.worker"),
-                     truth_count(truth, "workers"));
+                     h_truth_count(truth, "workers"));
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.payment"),
-                     truth_count(truth, "bonuses"));
+                     h_truth_count(truth, "bonuses"));
     json_t *by = json_object_get(json_object_get(truth, "counts"), "by_status");
     for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
         char sql[128];
@@ -103,7 +76,7 @@ static void collects_everything_once_and_records_reversals(void **state)
     (void)state;
     struct h_sim sim;
     const char *const args[] = {"--seed", "5", "--scale", "7", "--quiet", NULL};
-    const char *url = fresh_migrated_db("collect_prolific");
+    const char *url = h_fresh_migrated_db("collect_prolific");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 5);
     PGconn *conn = h_connect(url);
@@ -124,18 +97,10 @@ static void collects_everything_once_and_records_reversals(void **state)
                      0);
 
     /* Again: nothing new, nothing doubled, no history. */
-    long hist = h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history");
-    char *facts = h_dump_facts(conn);
+    struct h_snapshot before;
+    h_snapshot_take(conn, &before);
     assert_int_equal(collect(url, cfg), 0);
-    char *facts2 = h_dump_facts(conn);
-    assert_string_equal(facts, facts2);
-    assert_int_equal(
-        h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history"), hist);
-    assert_int_equal(h_query_long(conn, "SELECT units_changed FROM dw.sync_run"
-                                        " ORDER BY sync_run_id DESC LIMIT 1"),
-                     0);
-    free(facts);
-    free(facts2);
+    h_assert_unchanged(conn, &before);
 
     /* Late changes: a rejected unit is approved, a bonus is added. */
     json_t *adv = h_sim_call(&sim, "POST", "/__sim/advance?token=" TOKEN, NULL);
@@ -176,18 +141,16 @@ static void faults_end_in_the_same_state_as_a_clean_run(void **state)
                               "429:0.2,500:0.1,truncate:0.05",
                               NULL};
     char url_a[1024];
-    snprintf(url_a, sizeof(url_a), "%s", fresh_migrated_db("collect_clean"));
+    snprintf(url_a, sizeof(url_a), "%s", h_fresh_migrated_db("collect_clean"));
     h_sim_start(&clean, a1);
     char *cfg = write_config(&clean, 5);
     assert_int_equal(collect(url_a, cfg), 0);
     unlink(cfg);
     free(cfg);
-    PGconn *ca = h_connect(url_a);
-    char *want = h_dump_facts(ca);
-    PQfinish(ca);
+    char *want = h_dump_facts_at(url_a);
     h_sim_stop(&clean);
 
-    const char *url_b = fresh_migrated_db("collect_faults");
+    const char *url_b = h_fresh_migrated_db("collect_faults");
     h_sim_start(&faulty, a2);
     cfg = write_config(&faulty, 8);
     int code = 3, runs = 0;
@@ -222,7 +185,7 @@ static void throttling_saves_progress_and_the_next_run_resumes(void **state)
                                 "--fault",
                                 "429none@30,429none@31,429none@32",
                                 NULL};
-    const char *url = fresh_migrated_db("collect_throttled");
+    const char *url = h_fresh_migrated_db("collect_throttled");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 3);
     PGconn *conn = h_connect(url);
@@ -270,7 +233,7 @@ static void missing_token_is_a_config_error_naming_the_variable(void **state)
                              "vendor = V\ntoken_env = DW_IT_NO_SUCH_VAR\n");
     const char *const argv[] = {DW_COLLECT_BIN, "--config", cfg, "--dry-run",
                                 NULL};
-    const char *const env[] = {"DW_PSEUDONYM_KEY=" KEY, "DW_IT_NO_SUCH_VAR",
+    const char *const env[] = {"DW_PSEUDONYM_KEY=" H_KEY, "DW_IT_NO_SUCH_VAR",
                                NULL};
     char *out = NULL;
     assert_int_equal(h_run(argv, env, &out), 2);
@@ -285,18 +248,11 @@ static void missing_token_is_a_config_error_naming_the_variable(void **state)
 
 int main(void)
 {
-    if (!h_require_db()) {
-        printf("skipped: DW_TEST_DB_URL is not set\n");
-        return 0;
-    }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(missing_token_is_a_config_error_naming_the_variable),
         cmocka_unit_test(collects_everything_once_and_records_reversals),
         cmocka_unit_test(throttling_saves_progress_and_the_next_run_resumes),
         cmocka_unit_test(faults_end_in_the_same_state_as_a_clean_run),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
+    return H_RUN_CURL_TESTS(tests, NULL, NULL);
 }

@@ -16,14 +16,7 @@
 #include "harness.h"
 
 #define TOKEN "it-toloka-1"
-#define KEY "integration-test-pseudonym-key"
 #define TRUTH "/__sim/truth?platform=toloka&token=" TOKEN
-
-static long truth_count(json_t *truth, const char *key)
-{
-    return (long)json_integer_value(
-        json_object_get(json_object_get(truth, "counts"), key));
-}
 
 /* A collector config for sim; heap path, unlink and free it. Page size 40
  * makes most pools take several keyset pages. */
@@ -47,28 +40,8 @@ static char *write_config(const struct h_sim *sim, int max_retries)
 /* Runs dw-collect; returns its exit code. */
 static int collect(const char *db_url, const char *config)
 {
-    char dbenv[512];
-    snprintf(dbenv, sizeof(dbenv), "DW_DATABASE_URL=%s", db_url);
-    const char *const argv[] = {DW_COLLECT_BIN, "--config", config,
-                                "--log-level",  "error",    NULL};
-    const char *const env[] = {dbenv,
-                               "DW_PSEUDONYM_KEY=" KEY,
-                               "DW_IT_TOKEN=" TOKEN,
-                               "DW_HTTP_BACKOFF_MS=1",
-                               "DW_HTTP_BACKOFF_CAP_MS=5",
-                               "DW_HTTP_RETRY_AFTER_CAP_MS=5",
-                               NULL};
-    return h_run(argv, env, NULL);
-}
-
-static const char *fresh_migrated_db(const char *name)
-{
-    static char url[1024];
-    snprintf(url, sizeof(url), "%s", h_fresh_db(name));
-    const char *const argv[] = {DW_ADMIN_BIN, "--database-url", url, "migrate",
-                                NULL};
-    assert_int_equal(h_run(argv, NULL, NULL), 0);
-    return url;
+    const char *const env[] = {"DW_IT_TOKEN=" TOKEN, H_FAST_RETRY, NULL};
+    return h_collect(db_url, config, "error", env, NULL);
 }
 
 static void assert_matches_truth(PGconn *conn, json_t *truth)
@@ -77,13 +50,13 @@ static void assert_matches_truth(PGconn *conn, json_t *truth)
                                      "rejected",    "returned",  "expired",
                                      "unknown"};
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.work_unit"),
-                     truth_count(truth, "assignments"));
+                     h_truth_count(truth, "assignments"));
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.task"),
-                     truth_count(truth, "pools"));
+                     h_truth_count(truth, "pools"));
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.worker"),
-                     truth_count(truth, "workers"));
+                     h_truth_count(truth, "workers"));
     assert_int_equal(h_query_long(conn, "SELECT count(*) FROM dw.payment"),
-                     truth_count(truth, "bonuses"));
+                     h_truth_count(truth, "bonuses"));
     json_t *by = json_object_get(json_object_get(truth, "counts"), "by_status");
     for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
         char sql[128];
@@ -136,7 +109,7 @@ static void collects_everything_once_and_records_late_changes(void **state)
     (void)state;
     struct h_sim sim;
     const char *const args[] = {"--seed", "5", "--scale", "7", "--quiet", NULL};
-    const char *url = fresh_migrated_db("collect_toloka");
+    const char *url = h_fresh_migrated_db("collect_toloka");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 5);
     PGconn *conn = h_connect(url);
@@ -158,18 +131,10 @@ static void collects_everything_once_and_records_late_changes(void **state)
                      0);
 
     /* Again: nothing new, nothing doubled, no history. */
-    long hist = h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history");
-    char *facts = h_dump_facts(conn);
+    struct h_snapshot before;
+    h_snapshot_take(conn, &before);
     assert_int_equal(collect(url, cfg), 0);
-    char *facts2 = h_dump_facts(conn);
-    assert_string_equal(facts, facts2);
-    assert_int_equal(
-        h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history"), hist);
-    assert_int_equal(h_query_long(conn, "SELECT units_changed FROM dw.sync_run"
-                                        " ORDER BY sync_run_id DESC LIMIT 1"),
-                     0);
-    free(facts);
-    free(facts2);
+    h_assert_unchanged(conn, &before);
 
     /* A week later: a rejection reversed, approvals, and a new bonus whose
      * id sorts below the end of the bonus list (inserted below a cursor). */
@@ -212,10 +177,7 @@ static char *collect_until_done(const char *db, const struct h_sim *sim,
     assert_int_equal(code, 0);
     unlink(cfg);
     free(cfg);
-    PGconn *c = h_connect(db);
-    char *facts = h_dump_facts(c);
-    PQfinish(c);
-    return facts;
+    return h_dump_facts_at(db);
 }
 
 static void every_fault_ends_in_the_state_of_a_clean_run(void **state)
@@ -234,7 +196,7 @@ static void every_fault_ends_in_the_state_of_a_clean_run(void **state)
     char url_a[1024];
     int runs;
     snprintf(url_a, sizeof(url_a), "%s",
-             fresh_migrated_db("collect_toloka_clean"));
+             h_fresh_migrated_db("collect_toloka_clean"));
     h_sim_start(&sim, a1);
     char *want = collect_until_done(url_a, &sim, &runs);
     assert_int_equal(runs, 1);
@@ -243,7 +205,7 @@ static void every_fault_ends_in_the_state_of_a_clean_run(void **state)
     for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
         const char *const a2[] = {"--seed",  "9",       "--scale", "7",
                                   "--quiet", "--fault", faults[i], NULL};
-        const char *url_b = fresh_migrated_db("collect_toloka_faults");
+        const char *url_b = h_fresh_migrated_db("collect_toloka_faults");
         h_sim_start(&sim, a2);
         char *got = collect_until_done(url_b, &sim, &runs);
         assert_string_equal(got, want);
@@ -270,7 +232,7 @@ static void an_hourly_quota_exits_3_and_the_next_run_completes(void **state)
     const char *const args[] = {
         "--seed",  "13",      "--scale",           "7",
         "--quiet", "--fault", "toloka:throttle@6", NULL};
-    const char *url = fresh_migrated_db("collect_toloka_hour");
+    const char *url = h_fresh_migrated_db("collect_toloka_hour");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 5);
     PGconn *conn = h_connect(url);
@@ -305,17 +267,10 @@ static void an_hourly_quota_exits_3_and_the_next_run_completes(void **state)
 
 int main(void)
 {
-    if (!h_require_db()) {
-        printf("skipped: DW_TEST_DB_URL is not set\n");
-        return 0;
-    }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(collects_everything_once_and_records_late_changes),
         cmocka_unit_test(an_hourly_quota_exits_3_and_the_next_run_completes),
         cmocka_unit_test(every_fault_ends_in_the_state_of_a_clean_run),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
+    return H_RUN_CURL_TESTS(tests, NULL, NULL);
 }

@@ -15,7 +15,6 @@
 #include "harness.h"
 
 #define TOKEN "it-upwork-1"
-#define KEY "integration-test-pseudonym-key"
 
 static long truth_count(json_t *truth, const char *key)
 {
@@ -44,29 +43,10 @@ static char *write_config(const struct h_sim *sim, int max_retries)
 static int collect(const char *db_url, const char *config, const char *token,
                    char **out)
 {
-    char dbenv[512], tokenv[128];
-    snprintf(dbenv, sizeof(dbenv), "DW_DATABASE_URL=%s", db_url);
+    char tokenv[128];
     snprintf(tokenv, sizeof(tokenv), "DW_IT_TOKEN=%s", token);
-    const char *const argv[] = {DW_COLLECT_BIN, "--config", config,
-                                "--log-level",  "warn",     NULL};
-    const char *const env[] = {dbenv,
-                               "DW_PSEUDONYM_KEY=" KEY,
-                               tokenv,
-                               "DW_HTTP_BACKOFF_MS=1",
-                               "DW_HTTP_BACKOFF_CAP_MS=5",
-                               "DW_HTTP_RETRY_AFTER_CAP_MS=5",
-                               NULL};
-    return h_run(argv, env, out);
-}
-
-static const char *fresh_migrated_db(const char *name)
-{
-    static char url[1024];
-    snprintf(url, sizeof(url), "%s", h_fresh_db(name));
-    const char *const argv[] = {DW_ADMIN_BIN, "--database-url", url, "migrate",
-                                NULL};
-    assert_int_equal(h_run(argv, NULL, NULL), 0);
-    return url;
+    const char *const env[] = {tokenv, H_FAST_RETRY, NULL};
+    return h_collect(db_url, config, "warn", env, out);
 }
 
 static json_t *truth(const struct h_sim *sim)
@@ -116,7 +96,7 @@ static void collects_contracts_time_and_diary_once(void **state)
     (void)state;
     struct h_sim sim;
     const char *const args[] = {"--seed", "5", "--scale", "7", "--quiet", NULL};
-    const char *url = fresh_migrated_db("collect_upwork");
+    const char *url = h_fresh_migrated_db("collect_upwork");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 5);
     PGconn *conn = h_connect(url);
@@ -151,18 +131,10 @@ static void collects_contracts_time_and_diary_once(void **state)
                      0);
 
     /* Again: nothing new, nothing doubled, no history. */
-    long hist = h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history");
-    char *facts = h_dump_facts(conn);
+    struct h_snapshot before;
+    h_snapshot_take(conn, &before);
     assert_int_equal(collect(url, cfg, TOKEN, NULL), 0);
-    char *facts2 = h_dump_facts(conn);
-    assert_string_equal(facts, facts2);
-    assert_int_equal(
-        h_query_long(conn, "SELECT count(*) FROM dw.work_unit_history"), hist);
-    assert_int_equal(h_query_long(conn, "SELECT units_changed FROM dw.sync_run"
-                                        " ORDER BY sync_run_id DESC LIMIT 1"),
-                     0);
-    free(facts);
-    free(facts2);
+    h_assert_unchanged(conn, &before);
     PQfinish(conn);
     unlink(cfg);
     free(cfg);
@@ -185,19 +157,17 @@ static void faults_and_graphql_errors_end_in_the_same_state(void **state)
                               "upwork:dup:0.05",
                               NULL};
     char url_a[1024];
-    snprintf(url_a, sizeof(url_a), "%s", fresh_migrated_db("upwork_clean"));
+    snprintf(url_a, sizeof(url_a), "%s", h_fresh_migrated_db("upwork_clean"));
     h_sim_start(&clean, a1);
     char *cfg = write_config(&clean, 5);
     assert_int_equal(collect(url_a, cfg, TOKEN, NULL), 0);
     unlink(cfg);
     free(cfg);
-    PGconn *ca = h_connect(url_a);
-    char *want = h_dump_facts(ca);
-    PQfinish(ca);
+    char *want = h_dump_facts_at(url_a);
     h_sim_stop(&clean);
 
     /* "flaky-T" reads T's data; every third answer is 200 + errors[]. */
-    const char *url_b = fresh_migrated_db("upwork_faults");
+    const char *url_b = h_fresh_migrated_db("upwork_faults");
     h_sim_start(&faulty, a2);
     cfg = write_config(&faulty, 8);
     int code = 3, runs = 0;
@@ -230,7 +200,7 @@ static void a_token_without_the_scope_fails_with_upworks_message(void **state)
     (void)state;
     struct h_sim sim;
     const char *const args[] = {"--quiet", NULL};
-    const char *url = fresh_migrated_db("upwork_noscope");
+    const char *url = h_fresh_migrated_db("upwork_noscope");
     h_sim_start(&sim, args);
     char *cfg = write_config(&sim, 5);
     PGconn *conn = h_connect(url);
@@ -258,17 +228,10 @@ static void a_token_without_the_scope_fails_with_upworks_message(void **state)
 
 int main(void)
 {
-    if (!h_require_db()) {
-        printf("skipped: DW_TEST_DB_URL is not set\n");
-        return 0;
-    }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_token_without_the_scope_fails_with_upworks_message),
         cmocka_unit_test(collects_contracts_time_and_diary_once),
         cmocka_unit_test(faults_and_graphql_errors_end_in_the_same_state),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
+    return H_RUN_CURL_TESTS(tests, NULL, NULL);
 }

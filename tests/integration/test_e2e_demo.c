@@ -165,13 +165,8 @@ static void demo_path_flags_the_planted_workers(void **state)
 
 int main(void)
 {
-    if (!h_require_db())
-        return 0;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(demo_path_flags_the_planted_workers),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
-    curl_global_cleanup();
-    return rc;
+    return H_RUN_CURL_TESTS(tests, setup, teardown);
 }

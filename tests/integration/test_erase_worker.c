@@ -20,26 +20,10 @@ static char db_url[1024];
 static char gone[DW_PSEUDONYM_HEX]; /* the worker who asks for erasure */
 static char kept[DW_PSEUDONYM_HEX]; /* another worker of the same source */
 
-/* dw-admin --database-url db_url [args...] with env; output in *out. */
-static int admin_env(const char *const args[], const char *const env[],
-                     char **out)
-{
-    const char *argv[16];
-    size_t n = 0;
-
-    argv[n++] = DW_ADMIN_BIN;
-    argv[n++] = "--database-url";
-    argv[n++] = db_url;
-    for (size_t i = 0; args[i] != NULL && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return h_run(argv, env, out);
-}
-
 static int admin(const char *const args[], char **out)
 {
     const char *const env[] = {CLEAN_ENV, "DW_PSEUDONYM_KEY=" SECRET, NULL};
-    return admin_env(args, env, out);
+    return h_admin(db_url, args, env, out);
 }
 
 static void assert_contains(const char *out, const char *part)
@@ -64,7 +48,7 @@ static void exec_keys(PGconn *c, int nparams, const char *sql)
 static char *held(PGconn *c, const char *key)
 {
     const char *p[] = {key};
-    PGresult *r = PQexecParams(
+    return h_query_params(
         c,
         "SELECT concat_ws(' ',"
         " (SELECT count(*) FROM dw.work_unit_history h JOIN dw.work_unit u"
@@ -80,14 +64,7 @@ static char *held(PGconn *c, const char *key)
         " (SELECT count(*) FROM dw.raw_page WHERE strpos(body, $1) > 0),"
         " (SELECT count(*) FROM dw.quarantine WHERE strpos(record, $1) > 0),"
         " (SELECT count(*) FROM dw.worker WHERE worker_key = $1))",
-        1, NULL, p, NULL, NULL, 0);
-    char *v;
-
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-    v = strdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    assert_non_null(v);
-    return v;
+        1, p);
 }
 
 static void assert_held(PGconn *c, const char *key, const char *want)
@@ -275,7 +252,7 @@ static void erasure_without_a_key_or_platform_is_a_usage_error(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(admin_env(args, no_key, &out), 2);
+    assert_int_equal(h_admin(db_url, args, no_key, &out), 2);
     assert_contains(out, "DW_PSEUDONYM_KEY");
     free(out);
     assert_int_equal(admin(bad, &out), 2);

@@ -18,7 +18,6 @@
 #include "dwtime.h"
 #include "harness.h"
 
-#define KEY "integration-test-pseudonym-key"
 /* A fixed world: the same seed, scale and anchor give the same data. */
 #define SEED "11"
 #define SCALE "8"
@@ -152,33 +151,23 @@ static char *write_config(const struct platform *p)
 /* Copies the URL of a fresh, migrated database into url. */
 static void fresh_db(const char *name, char *url, size_t n)
 {
-    snprintf(url, n, "%s", h_fresh_db(name));
-    const char *const argv[] = {DW_ADMIN_BIN, "--database-url", url, "migrate",
-                                NULL};
-    assert_int_equal(h_run(argv, NULL, NULL), 0);
+    snprintf(url, n, "%s", h_fresh_migrated_db(name));
 }
 
 /* One dw-collect run as token; returns its exit code, its log in *out. */
 static int collect(const char *db, const char *cfg, const struct platform *p,
                    const char *token, char **out)
 {
-    char dbenv[1100], cred[256];
-    snprintf(dbenv, sizeof(dbenv), "DW_DATABASE_URL=%s", db);
+    char cred[256];
     if (strcmp(p->name, "mturk") == 0) /* dw-sim's secret for key K */
         snprintf(cred, sizeof(cred), "DW_FM_TOKEN=%s:sim-secret-%s", token,
                  token);
     else
         snprintf(cred, sizeof(cred), "DW_FM_TOKEN=%s", token);
-    const char *const argv[] = {DW_COLLECT_BIN, "--config", cfg,
-                                "--log-level",  "info",     NULL};
-    const char *const env[] = {dbenv,
-                               "DW_PSEUDONYM_KEY=" KEY,
-                               cred,
-                               "DW_HTTP_BACKOFF_MS=1",
+    const char *const env[] = {cred, "DW_HTTP_BACKOFF_MS=1",
                                "DW_HTTP_BACKOFF_CAP_MS=5",
-                               "DW_HTTP_RETRY_AFTER_CAP_MS=50",
-                               NULL};
-    return h_run(argv, env, out);
+                               "DW_HTTP_RETRY_AFTER_CAP_MS=50", NULL};
+    return h_collect(db, cfg, "info", env, out);
 }
 
 static long count_of(const char *hay, const char *needle)
@@ -217,14 +206,6 @@ static int collect_until_done(struct cell *c, const char *db, const char *cfg,
         free(out);
     }
     return code;
-}
-
-static char *dump_of(const char *db)
-{
-    PGconn *conn = h_connect(db);
-    char *d = h_dump_facts(conn);
-    PQfinish(conn);
-    return d;
 }
 
 static long query_long(const char *db, const char *sql)
@@ -442,7 +423,7 @@ static void fault_cell(const struct platform *p, const struct family *f,
     if (fired == 0)
         cell_fail(c, "the fault never fired (%s)", spec);
     check_codes(c, f, last, db);
-    char *got = dump_of(db);
+    char *got = h_dump_facts_at(db);
     expect_same_facts(c, want, got);
     free(got);
     /* Every fault cost a retry, or ended a run that was resumed. */
@@ -474,7 +455,7 @@ static void graphql_cell(const struct platform *p, const struct family *f,
     if (seen == 0)
         cell_fail(c, "no GraphQL error was answered");
     check_codes(c, f, last, db);
-    char *got = dump_of(db);
+    char *got = h_dump_facts_at(db);
     expect_same_facts(c, want, got);
     free(got);
     unlink(cfg);
@@ -536,7 +517,7 @@ static void expired_mturk(const struct platform *p, const struct family *f,
     if (collect(db2, cfg, p, p->exp_token, &out) != 0)
         cell_fail(c, "the clean crawl after the advance failed");
     free(out);
-    char *got = dump_of(db), *want = dump_of(db2);
+    char *got = h_dump_facts_at(db), *want = h_dump_facts_at(db2);
     char *got_facts = without_history(got), *want_facts = without_history(want);
     expect_same_facts(c, want_facts, got_facts);
     /* An advance only approves work and reverses one rejection. */
@@ -583,7 +564,7 @@ static void expired_prolific(const struct platform *p, const struct family *f,
         cell_fail(c, "%ld skipped pages logged, not 1", seen);
     check_codes(c, f, last, db);
     /* Less than the clean state, but nothing wrong or doubled. */
-    char *mid = dump_of(db);
+    char *mid = h_dump_facts_at(db);
     char *extra = first_line_not_in(mid, want);
     if (extra)
         cell_fail(c, "after the 404 the dump holds \"%.120s\"", extra);
@@ -596,7 +577,7 @@ static void expired_prolific(const struct platform *p, const struct family *f,
     add_code(c, code);
     if (code != 0)
         cell_fail(c, "the look-back run exited %d", code);
-    char *got = dump_of(db);
+    char *got = h_dump_facts_at(db);
     expect_same_facts(c, want, got);
     free(got);
     unlink(cfg);
@@ -635,7 +616,7 @@ static void advance_cell(const struct platform *p, const struct family *f,
     int code = collect(db, cfg, p, p->adv_token, &out);
     free(out);
     add_code(c, code);
-    char *before = dump_of(db);
+    char *before = h_dump_facts_at(db);
     snprintf(path, sizeof(path), "/__sim/advance?platform=%s&token=%s", p->name,
              p->adv_token);
     json_t *adv = h_sim_call(&sim, "POST", path, NULL);
@@ -649,7 +630,7 @@ static void advance_cell(const struct platform *p, const struct family *f,
     if (code != 0)
         cell_fail(c, "the first run exited %d", code);
     check_codes(c, f, last, db);
-    char *after = dump_of(db);
+    char *after = h_dump_facts_at(db);
 
     if (strcmp(p->name, "upwork") == 0) {
         snprintf(c->fired, sizeof(c->fired), "0 shown (by design)");
@@ -666,7 +647,7 @@ static void advance_cell(const struct platform *p, const struct family *f,
         if (collect(db2, cfg, p, p->adv_token, &out) != 0)
             cell_fail(c, "the clean crawl after the advance failed");
         free(out);
-        char *fresh = dump_of(db2);
+        char *fresh = h_dump_facts_at(db2);
         char *want = without_history(fresh);
         char *facts = without_history(after);
         expect_same_facts(c, want, facts);
@@ -717,7 +698,7 @@ static void run_platform(size_t pi)
     free(out);
     unlink(cfg);
     free(cfg);
-    char *want = dump_of(db);
+    char *want = h_dump_facts_at(db);
     assert_true(count_of(want, "\nunit ") > 100);
 
     int failed = 0;
@@ -814,11 +795,6 @@ static int stop_sim(void **state)
 
 int main(void)
 {
-    if (!h_require_db()) {
-        printf("skipped: DW_TEST_DB_URL is not set\n");
-        return 0;
-    }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(prolific_survives_every_fault_family),
         cmocka_unit_test(toloka_survives_every_fault_family),
@@ -826,7 +802,5 @@ int main(void)
         cmocka_unit_test(mturk_survives_every_fault_family),
         cmocka_unit_test(prints_the_matrix),
     };
-    int rc = cmocka_run_group_tests(tests, start_sim, stop_sim);
-    curl_global_cleanup();
-    return rc;
+    return H_RUN_CURL_TESTS(tests, start_sim, stop_sim);
 }

@@ -28,15 +28,8 @@ static char db_url[1024];
 /* dw-admin [args...] against db_url; returns the exit code, output in *out. */
 static int admin(const char *const args[], char **out)
 {
-    const char *argv[16];
     const char *const env[] = {CLEAN_ENV, NULL};
-    size_t n = 0;
-
-    argv[n++] = DW_ADMIN_BIN;
-    for (size_t i = 0; args[i] != NULL && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return h_run(argv, env, out);
+    return h_admin(NULL, args, env, out);
 }
 
 static int migrate(const char *url, char **out)
@@ -227,21 +220,14 @@ static void load_two_vendors(PGconn *c)
 static char *vendor_rows(PGconn *c, const char *vendor)
 {
     const char *p[] = {vendor};
-    PGresult *r = PQexecParams(
+    return h_query_params(
         c,
         "SELECT concat_ws(' ', "
         "(SELECT count(*) FROM report.worker_week_distribution "
         "WHERE vendor = $1), "
         "(SELECT count(*) FROM report.vendor_scorecard WHERE vendor = $1), "
         "(SELECT count(*) FROM report.flags_by_vendor WHERE vendor = $1))",
-        1, NULL, p, NULL, NULL, 0);
-    char *v;
-
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-    v = strdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    assert_non_null(v);
-    return v;
+        1, p);
 }
 
 static void assert_vendor_rows(PGconn *c, const char *vendor, const char *want)

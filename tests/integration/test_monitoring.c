@@ -12,9 +12,6 @@
 
 #include "harness.h"
 
-/* Variables the programs must not inherit from the caller's shell. */
-#define CLEAN_ENV "DW_DATABASE_URL", "DW_LOG_FORMAT", "DW_LOG_LEVEL"
-
 static char db_url[1024];
 
 /*
@@ -135,71 +132,11 @@ static const char *const fixture[] = {
     " WHERE name='src-w';\n",
     NULL};
 
-static int analyze(const char *const args[], char **out)
-{
-    char env_url[1100];
-    const char *argv[16];
-    const char *env[] = {CLEAN_ENV, env_url, NULL};
-    size_t n = 0;
-
-    snprintf(env_url, sizeof env_url, "DW_DATABASE_URL=%s", db_url);
-    argv[n++] = DW_ANALYZE_BIN;
-    for (size_t i = 0; args[i] != NULL && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return h_run(argv, env, out);
-}
-
-static void exec_ok(PGconn *c, const char *sql)
-{
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType s = PQresultStatus(r);
-
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-        fail_msg("%s", PQerrorMessage(c));
-    PQclear(r);
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-    if (haystack == NULL || strstr(haystack, needle) == NULL)
-        fail_msg("output lacks \"%s\":\n%s", needle,
-                 haystack ? haystack : "(null)");
-}
-
-static void assert_query(PGconn *c, const char *sql, const char *want)
-{
-    char *got = h_query_value(c, sql);
-    if (got == NULL || strcmp(got, want) != 0)
-        fail_msg("got:\n%s\nwant:\n%s", got ? got : "(null)", want);
-    free(got);
-}
-
 static int group_setup(void **state)
 {
-    const char *argv[] = {DW_ADMIN_BIN, "--database-url", NULL, "migrate",
-                          NULL};
-    const char *const env[] = {CLEAN_ENV, NULL};
-    char *out = NULL;
-    PGconn *c;
-    int rc;
-
     (void)state;
-    snprintf(db_url, sizeof db_url, "%s", h_fresh_db("monitoring"));
-    argv[2] = db_url;
-    rc = h_run(argv, env, &out);
-    if (rc != 0) {
-        fprintf(stderr, "dw-admin migrate failed (%d):\n%s\n", rc,
-                out ? out : "");
-        free(out);
-        return -1;
-    }
-    free(out);
-    c = h_connect(db_url);
-    for (size_t i = 0; fixture[i] != NULL; i++)
-        exec_ok(c, fixture[i]);
-    PQfinish(c);
-    return 0;
+    return h_analyzer_db("monitoring", NULL, fixture, NULL, db_url,
+                         sizeof db_url);
 }
 
 #define NEWEST_DONE_ALL_VENDORS                                                \
@@ -274,12 +211,12 @@ static void run_computes_monitoring_rows_and_flags(void **state)
     PGconn *c;
 
     (void)state;
-    assert_int_equal(analyze(run_args, &out), 0);
+    assert_int_equal(h_analyze(db_url, run_args, &out), 0);
     free(out);
     c = h_connect(db_url);
-    assert_query(c, weeks_sql, expected_weeks);
-    assert_query(c, vendors_sql, expected_vendors);
-    assert_query(c, flags_sql, expected_flags);
+    h_assert_query(c, weeks_sql, expected_weeks);
+    h_assert_query(c, vendors_sql, expected_vendors);
+    h_assert_query(c, flags_sql, expected_flags);
     PQfinish(c);
 }
 
@@ -288,27 +225,27 @@ static void flags_carry_evidence_to_check_by_hand(void **state)
     PGconn *c = h_connect(db_url);
 
     (void)state;
-    assert_query(c,
-                 "SELECT concat_ws(' | ', evidence->>'offshift_segments',"
-                 " evidence->>'segments', evidence->>'first_offshift_at',"
-                 " evidence->>'basis') FROM dw.flag"
-                 " WHERE rule = 'offshift_collection_detected'",
-                 "1 | 7 | 2026-11-02T14:00:00Z | Directive (EU) 2024/2831 "
-                 "Art. 7(1)(c)");
+    h_assert_query(c,
+                   "SELECT concat_ws(' | ', evidence->>'offshift_segments',"
+                   " evidence->>'segments', evidence->>'first_offshift_at',"
+                   " evidence->>'basis') FROM dw.flag"
+                   " WHERE rule = 'offshift_collection_detected'",
+                   "1 | 7 | 2026-11-02T14:00:00Z | Directive (EU) 2024/2831 "
+                   "Art. 7(1)(c)");
     /* The declared evidence keeps its quotes (JSON-escaped, not cut). */
-    assert_query(c,
-                 "SELECT concat_ws(' | ', evidence->>'source',"
-                 " evidence->>'practice', evidence->>'declared_evidence')"
-                 " FROM dw.flag WHERE rule = 'practice_emotion_inference'",
-                 "src-w | emotion_inference | vendor FAQ: \"we read the "
-                 "team's mood\"");
-    assert_query(c,
-                 "SELECT concat_ws(' ', evidence->>'band',"
-                 " evidence->>'screenshots', evidence->>'webcam_shots',"
-                 " evidence->>'tracked_s', evidence->>'metered_s')"
-                 " FROM dw.flag WHERE rule = 'monitoring_very_high'"
-                 " AND worker_key = repeat('b', 64)",
-                 "4 24 1 7200 3600");
+    h_assert_query(c,
+                   "SELECT concat_ws(' | ', evidence->>'source',"
+                   " evidence->>'practice', evidence->>'declared_evidence')"
+                   " FROM dw.flag WHERE rule = 'practice_emotion_inference'",
+                   "src-w | emotion_inference | vendor FAQ: \"we read the "
+                   "team's mood\"");
+    h_assert_query(c,
+                   "SELECT concat_ws(' ', evidence->>'band',"
+                   " evidence->>'screenshots', evidence->>'webcam_shots',"
+                   " evidence->>'tracked_s', evidence->>'metered_s')"
+                   " FROM dw.flag WHERE rule = 'monitoring_very_high'"
+                   " AND worker_key = repeat('b', 64)",
+                   "4 24 1 7200 3600");
     PQfinish(c);
 }
 
@@ -318,13 +255,13 @@ static void running_the_window_again_replaces_its_monitoring_rows(void **state)
     PGconn *c;
 
     (void)state;
-    assert_int_equal(analyze(run_args, &out), 0);
-    assert_contains(out, "superseded=1");
+    assert_int_equal(h_analyze(db_url, run_args, &out), 0);
+    h_assert_contains(out, "superseded=1");
     free(out);
     c = h_connect(db_url);
-    assert_query(c, weeks_sql, expected_weeks);
-    assert_query(c, vendors_sql, expected_vendors);
-    assert_query(c, flags_sql, expected_flags);
+    h_assert_query(c, weeks_sql, expected_weeks);
+    h_assert_query(c, vendors_sql, expected_vendors);
+    h_assert_query(c, flags_sql, expected_flags);
     /* Only the new run keeps result rows: no duplicates. */
     assert_int_equal(
         h_query_long(c, "SELECT count(*) FROM dw.worker_week_monitoring"), 5);
@@ -350,22 +287,22 @@ the_report_view_hides_vendors_with_fewer_than_k_workers(void **state)
 
     (void)state;
     /* k = 5 by default: 3 and 2 workers are both too few. */
-    assert_query(c, view_sql, "(none)");
-    exec_ok(c, "UPDATE dw.setting SET value = '3'"
-               " WHERE name = 'report.min_group'");
+    h_assert_query(c, view_sql, "(none)");
+    h_exec(c, "UPDATE dw.setting SET value = '3'"
+              " WHERE name = 'report.min_group'");
     /* 11400 s = 3.1666.. h -> 3.17. */
-    assert_query(c, view_sql,
-                 "watchful 3 4 very high t 1 0 1 0 1 3.17 9.789474 0.315789 "
-                 "0.5 1 1");
-    exec_ok(c, "UPDATE dw.setting SET value = '2'"
-               " WHERE name = 'report.min_group'");
-    assert_query(c, view_sql,
-                 "calm 2 4 very high f 0 1 0 0 1 1.50 12.666667 0 0.333333 "
-                 "0 0\n"
-                 "watchful 3 4 very high t 1 0 1 0 1 3.17 9.789474 0.315789 "
-                 "0.5 1 1");
-    exec_ok(c, "UPDATE dw.setting SET value = '5'"
-               " WHERE name = 'report.min_group'");
+    h_assert_query(c, view_sql,
+                   "watchful 3 4 very high t 1 0 1 0 1 3.17 9.789474 0.315789 "
+                   "0.5 1 1");
+    h_exec(c, "UPDATE dw.setting SET value = '2'"
+              " WHERE name = 'report.min_group'");
+    h_assert_query(c, view_sql,
+                   "calm 2 4 very high f 0 1 0 0 1 1.50 12.666667 0 0.333333 "
+                   "0 0\n"
+                   "watchful 3 4 very high t 1 0 1 0 1 3.17 9.789474 0.315789 "
+                   "0.5 1 1");
+    h_exec(c, "UPDATE dw.setting SET value = '5'"
+              " WHERE name = 'report.min_group'");
     PQfinish(c);
 }
 
@@ -377,7 +314,7 @@ static void a_vendor_run_writes_only_that_vendor(void **state)
     PGconn *c;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 0);
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
     free(out);
     c = h_connect(db_url);
     /* The all-vendor run keeps its 5 + 2 rows; the calm run adds 2 + 1. */
@@ -385,11 +322,11 @@ static void a_vendor_run_writes_only_that_vendor(void **state)
         h_query_long(c, "SELECT count(*) FROM dw.worker_week_monitoring"), 7);
     assert_int_equal(
         h_query_long(c, "SELECT count(*) FROM dw.vendor_monitoring"), 3);
-    assert_query(c,
-                 "SELECT concat_ws(' ', m.workers, m.band, m.sph, m.critical)"
-                 " FROM dw.vendor_monitoring m JOIN dw.analysis_run r"
-                 " USING (analysis_run_id) WHERE r.vendor_id IS NOT NULL",
-                 "2 4 12.666667 f");
+    h_assert_query(c,
+                   "SELECT concat_ws(' ', m.workers, m.band, m.sph, m.critical)"
+                   " FROM dw.vendor_monitoring m JOIN dw.analysis_run r"
+                   " USING (analysis_run_id) WHERE r.vendor_id IS NOT NULL",
+                   "2 4 12.666667 f");
     PQfinish(c);
 }
 
@@ -399,17 +336,17 @@ static void a_missing_monitoring_threshold_fails_the_run_by_name(void **state)
     PGconn *c = h_connect(db_url);
 
     (void)state;
-    exec_ok(c, "UPDATE dw.threshold SET threshold_set = 'parked'"
-               " WHERE name = 'sph_band_2_max'");
-    assert_int_equal(analyze(run_args, &out), 1);
-    assert_contains(out, "threshold 'sph_band_2_max' is missing");
+    h_exec(c, "UPDATE dw.threshold SET threshold_set = 'parked'"
+              " WHERE name = 'sph_band_2_max'");
+    assert_int_equal(h_analyze(db_url, run_args, &out), 1);
+    h_assert_contains(out, "threshold 'sph_band_2_max' is missing");
     free(out);
     /* The failed run kept nothing: the done run's rows are all there. */
     assert_int_equal(
         h_query_long(c, "SELECT count(*) FROM dw.worker_week_monitoring"), 7);
-    assert_query(c, weeks_sql, expected_weeks);
-    exec_ok(c, "UPDATE dw.threshold SET threshold_set = 'default'"
-               " WHERE name = 'sph_band_2_max'");
+    h_assert_query(c, weeks_sql, expected_weeks);
+    h_exec(c, "UPDATE dw.threshold SET threshold_set = 'default'"
+              " WHERE name = 'sph_band_2_max'");
     PQfinish(c);
 }
 
@@ -420,15 +357,15 @@ static void disordered_band_limits_fail_the_run_clearly(void **state)
 
     (void)state;
     /* A later row makes band 3's limit (1) lower than band 2's (6). */
-    exec_ok(c, "INSERT INTO dw.threshold (threshold_set, name, value, unit,"
-               " valid_from, source) VALUES ('default', 'sph_band_3_max', 1,"
-               " '/h', '2026-01-01', 'test')");
-    assert_int_equal(analyze(run_args, &out), 1);
-    assert_contains(out, "threshold sph_band_3_max must be >= 0 and >= the "
-                         "band below it");
+    h_exec(c, "INSERT INTO dw.threshold (threshold_set, name, value, unit,"
+              " valid_from, source) VALUES ('default', 'sph_band_3_max', 1,"
+              " '/h', '2026-01-01', 'test')");
+    assert_int_equal(h_analyze(db_url, run_args, &out), 1);
+    h_assert_contains(out, "threshold sph_band_3_max must be >= 0 and >= the "
+                           "band below it");
     free(out);
-    exec_ok(c, "DELETE FROM dw.threshold WHERE name = 'sph_band_3_max'"
-               " AND valid_from = '2026-01-01'");
+    h_exec(c, "DELETE FROM dw.threshold WHERE name = 'sph_band_3_max'"
+              " AND valid_from = '2026-01-01'");
     PQfinish(c);
 }
 

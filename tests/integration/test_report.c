@@ -13,9 +13,6 @@
 
 #include "harness.h"
 
-/* Variables the programs must not inherit from the caller's shell. */
-#define CLEAN_ENV "DW_DATABASE_URL", "DW_LOG_FORMAT", "DW_LOG_LEVEL"
-
 static char db_url[1024];
 
 /*
@@ -51,73 +48,13 @@ static const char *const fixture[] = {
     " WHERE s.name = 'src-tiny & co';\n",
     NULL};
 
-static int analyze(const char *const args[], char **out)
-{
-    char env_url[1100];
-    const char *argv[16];
-    const char *env[] = {CLEAN_ENV, env_url, NULL};
-    size_t n = 0;
-
-    snprintf(env_url, sizeof env_url, "DW_DATABASE_URL=%s", db_url);
-    argv[n++] = DW_ANALYZE_BIN;
-    for (size_t i = 0; args[i] != NULL && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return h_run(argv, env, out);
-}
-
-static void exec_ok(PGconn *c, const char *sql)
-{
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType s = PQresultStatus(r);
-
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-        fail_msg("%s", PQerrorMessage(c));
-    PQclear(r);
-}
-
-static void assert_contains(const char *hay, const char *needle)
-{
-    if (hay == NULL || strstr(hay, needle) == NULL)
-        fail_msg("output lacks \"%s\":\n%s", needle, hay ? hay : "(null)");
-}
-
 static int group_setup(void **state)
 {
-    const char *argv[] = {DW_ADMIN_BIN, "--database-url", NULL, "migrate",
-                          NULL};
-    const char *const env[] = {CLEAN_ENV, NULL};
     const char *run[] = {"run",  "--from",     "2026-11-02",
                          "--to", "2026-11-08", NULL};
-    char *out = NULL;
-    PGconn *c;
-    int rc;
 
     (void)state;
-    snprintf(db_url, sizeof db_url, "%s", h_fresh_db("report"));
-    argv[2] = db_url;
-    rc = h_run(argv, env, &out);
-    if (rc != 0) {
-        fprintf(stderr, "dw-admin migrate failed (%d):\n%s\n", rc,
-                out ? out : "");
-        free(out);
-        return -1;
-    }
-    free(out);
-    c = h_connect(db_url);
-    for (size_t i = 0; fixture[i] != NULL; i++)
-        exec_ok(c, fixture[i]);
-    PQfinish(c);
-    out = NULL;
-    rc = analyze(run, &out);
-    if (rc != 0) {
-        fprintf(stderr, "dw-analyze run failed (%d):\n%s\n", rc,
-                out ? out : "");
-        free(out);
-        return -1;
-    }
-    free(out);
-    return 0;
+    return h_analyzer_db("report", NULL, fixture, run, db_url, sizeof db_url);
 }
 
 static const char *jstr(json_t *o, const char *path0, const char *path1)
@@ -140,7 +77,7 @@ static void json_report_parses_and_matches_the_database(void **state)
     PGconn *c;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 0);
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
     root = json_loads(out, 0, &jerr);
     if (root == NULL)
         fail_msg("not JSON (%s):\n%s", jerr.text, out);
@@ -191,13 +128,13 @@ static void csv_report_has_the_hand_computed_rows(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 0);
-    assert_contains(out, "vendor,metric,value,unit,threshold,status\r\n");
-    assert_contains(out, "acme-data,share_at_or_above_min,0.666667,share,"
-                         "0.900000,fail\r\n");
-    assert_contains(out, "acme-data,workers,6,workers,,\r\n");
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
+    h_assert_contains(out, "vendor,metric,value,unit,threshold,status\r\n");
+    h_assert_contains(out, "acme-data,share_at_or_above_min,0.666667,share,"
+                           "0.900000,fail\r\n");
+    h_assert_contains(out, "acme-data,workers,6,workers,,\r\n");
     /* all six worker-weeks have 1 h: the first hours bucket */
-    assert_contains(out, "acme-data,weeks_hours_0_to_6,6,worker-weeks,");
+    h_assert_contains(out, "acme-data,weeks_hours_0_to_6,6,worker-weeks,");
     free(out);
 }
 
@@ -208,11 +145,11 @@ static void html_report_is_self_contained_with_charts(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 0);
-    assert_contains(out, "<!DOCTYPE html>");
-    assert_contains(out, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
-    assert_contains(out, "minimum wage 7.25 USD/h");
-    assert_contains(out, "inspired by Fairwork, not a Fairwork rating");
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
+    h_assert_contains(out, "<!DOCTYPE html>");
+    h_assert_contains(out, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+    h_assert_contains(out, "minimum wage 7.25 USD/h");
+    h_assert_contains(out, "inspired by Fairwork, not a Fairwork rating");
     assert_null(strstr(out, "src=\""));
     free(out);
 }
@@ -224,10 +161,10 @@ static void small_vendors_have_their_distributions_suppressed(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 0);
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
     /* 2 workers < k = 5; the name is escaped */
-    assert_contains(out, "suppressed: fewer than 5 workers");
-    assert_contains(out, "<h1>tiny &amp; co");
+    h_assert_contains(out, "suppressed: fewer than 5 workers");
+    h_assert_contains(out, "<h1>tiny &amp; co");
     assert_null(strstr(out, "minimum wage 7.25 USD/h"));
     free(out);
 }
@@ -244,9 +181,9 @@ static void all_vendors_go_into_one_document(void **state)
 
     (void)state;
     /* a vendor added after the run: no run covers it */
-    exec_ok(c, "INSERT INTO dw.vendor (name) VALUES ('zz-later')");
+    h_exec(c, "INSERT INTO dw.vendor (name) VALUES ('zz-later')");
     PQfinish(c);
-    assert_int_equal(analyze(args, &out), 0);
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
     root = json_loads(out, 0, &jerr);
     assert_non_null(root);
     list = json_object_get(root, "vendors");
@@ -279,7 +216,7 @@ static void output_writes_the_file_whole(void **state)
     (void)state;
     assert_true(fd >= 0);
     close(fd);
-    assert_int_equal(analyze(args, &out), 0);
+    assert_int_equal(h_analyze(db_url, args, &out), 0);
     assert_string_equal(out, "");
     f = fopen(path, "rb");
     assert_non_null(f);
@@ -298,11 +235,11 @@ static void a_bad_format_is_a_usage_error(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(analyze(args, &out), 2);
-    assert_contains(out, "unknown report format 'pdf'");
+    assert_int_equal(h_analyze(db_url, args, &out), 2);
+    h_assert_contains(out, "unknown report format 'pdf'");
     free(out);
     out = NULL;
-    assert_int_equal(analyze(run, &out), 2);
+    assert_int_equal(h_analyze(db_url, run, &out), 2);
     free(out);
 }
 

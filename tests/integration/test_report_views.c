@@ -11,9 +11,6 @@
 
 #include "harness.h"
 
-/* Variables the programs must not inherit from the caller's shell. */
-#define CLEAN_ENV "DW_DATABASE_URL", "DW_LOG_FORMAT", "DW_LOG_LEVEL"
-
 static char db_url[1024];
 
 /*
@@ -42,40 +39,7 @@ static char db_url[1024];
  * tiny & co: two workers (1, 2), 10:00-11:00 9 USD each: fewer than k = 5.
  */
 static const char *const fixture[] = {
-    "DELETE FROM dw.threshold WHERE threshold_set = 'default';\n",
     "DELETE FROM dw.wage_floor;\n",
-    "INSERT INTO dw.threshold (threshold_set, name, value, unit, valid_from, "
-    "source) VALUES\n"
-    " ('default','parallel_merge_gap',60,'s','2020-01-01','test'),\n"
-    " ('default','search_gap_max',600,'s','2020-01-01','test'),\n"
-    " ('default','unpaid_gross_up',0.33,'h/h','2020-01-01','test'),\n"
-    " ('default','weekly_hours_normal',48,'h/week','2020-01-01','test'),\n"
-    " ('default','weekly_hours_hard_max',60,'h/week','2020-01-01','test'),\n"
-    " ('default','weekly_hours_avg_max',48,'h/week','2020-01-01','test'),\n"
-    " ('default','weekly_avg_reference_weeks',17,'w','2020-01-01','test'),\n"
-    " ('default','daily_hours_normal',8,'h/day','2020-01-01','test'),\n"
-    " ('default','daily_rest_min',11,'h','2020-01-01','test'),\n"
-    " ('default','weekly_rest_min',35,'h','2020-01-01','test'),\n"
-    " ('default','max_consecutive_days',6,'days','2020-01-01','test'),\n"
-    " ('default','break_after_hours',6,'h','2020-01-01','test'),\n"
-    " ('default','break_min_minutes',15,'min','2020-01-01','test'),\n"
-    " ('default','night_start_local',22,'hour','2020-01-01','test'),\n"
-    " ('default','night_end_local',5,'hour','2020-01-01','test'),\n"
-    " ('default','night_worker_hours',3,'h','2020-01-01','test'),\n"
-    " ('default','mw_fallback_usd',7.25,'USD/h','2020-01-01','test'),\n"
-    " ('default','ehr_min_ratio',1,'x','2020-01-01','test'),\n"
-    " ('default','ehr_living_ratio',1,'x','2020-01-01','test'),\n"
-    " ('default','vast_majority_share',0.90,'share','2020-01-01','test'),\n"
-    " ('default','payment_delay_warn',14,'days','2020-01-01','test'),\n"
-    " ('default','payment_delay_red',30,'days','2020-01-01','test'),\n"
-    " ('default','unpaid_after_days',30,'days','2020-01-01','test'),\n"
-    " ('default','rejection_rate_warn',0.02,'share','2020-01-01','test'),\n"
-    " ('default','rejection_rate_red',0.05,'share','2020-01-01','test'),\n"
-    " ('default','sph_band_0_max',0,'sph','2020-01-01','test'),\n"
-    " ('default','sph_band_1_max',2,'sph','2020-01-01','test'),\n"
-    " ('default','sph_band_2_max',6,'sph','2020-01-01','test'),\n"
-    " ('default','sph_band_3_max',18,'sph','2020-01-01','test'),\n"
-    " ('default','webcam_any_band',4,'band','2020-01-01','test');\n",
     "INSERT INTO dw.wage_floor (country, kind, amount_micros, currency, per, "
     "hours_basis, valid_from, source) VALUES\n"
     " ('US','minimum',7250000,'USD','hour',1,'2009-07-24','test'),\n"
@@ -132,85 +96,23 @@ static const char *const fixture[] = {
     " FROM dw.source, generate_series(0, 5) i WHERE name = 'src-acme-data';\n",
     NULL};
 
-static int analyze(const char *const args[], char **out)
-{
-    char env_url[1100];
-    const char *argv[16];
-    const char *env[] = {CLEAN_ENV, env_url, NULL};
-    size_t n = 0;
-
-    snprintf(env_url, sizeof env_url, "DW_DATABASE_URL=%s", db_url);
-    argv[n++] = DW_ANALYZE_BIN;
-    for (size_t i = 0; args[i] != NULL && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return h_run(argv, env, out);
-}
-
-static void exec_ok(PGconn *c, const char *sql)
-{
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType s = PQresultStatus(r);
-
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQerrorMessage(c));
-    PQclear(r);
-}
-
-static void assert_query(PGconn *c, const char *sql, const char *want)
-{
-    char *got = h_query_value(c, sql);
-
-    if (got == NULL || strcmp(got, want) != 0)
-        fail_msg("got:\n%s\nwant:\n%s", got ? got : "(null)", want);
-    free(got);
-}
-
 /* A connection acting as the dashboards' role. */
 static PGconn *connect_as_reader(void)
 {
     PGconn *c = h_connect(db_url);
 
-    exec_ok(c, "SET ROLE dw_reader");
+    h_exec(c, "SET ROLE dw_reader");
     return c;
 }
 
 static int group_setup(void **state)
 {
-    const char *argv[] = {DW_ADMIN_BIN, "--database-url", NULL, "migrate",
-                          NULL};
-    const char *const env[] = {CLEAN_ENV, NULL};
     const char *run[] = {"run",  "--from",     "2026-09-07",
                          "--to", "2026-10-11", NULL};
-    char *out = NULL;
-    PGconn *c;
-    int rc;
 
     (void)state;
-    snprintf(db_url, sizeof db_url, "%s", h_fresh_db("report_views"));
-    argv[2] = db_url;
-    rc = h_run(argv, env, &out);
-    if (rc != 0) {
-        fprintf(stderr, "dw-admin migrate failed (%d):\n%s\n", rc,
-                out ? out : "");
-        free(out);
-        return -1;
-    }
-    free(out);
-    c = h_connect(db_url);
-    for (size_t i = 0; fixture[i] != NULL; i++)
-        exec_ok(c, fixture[i]);
-    PQfinish(c);
-    out = NULL;
-    rc = analyze(run, &out);
-    if (rc != 0) {
-        fprintf(stderr, "dw-analyze run failed (%d):\n%s\n", rc,
-                out ? out : "");
-        free(out);
-        return -1;
-    }
-    free(out);
-    return 0;
+    return h_analyzer_db("report_views", H_THRESHOLDS_SQL, fixture, run, db_url,
+                         sizeof db_url);
 }
 
 /* The columns of a report view in order, comma-separated. */
@@ -225,7 +127,7 @@ static void scorecard_keeps_its_columns_and_adds_the_full_method(void **state)
 
     (void)state;
     /* The 26 columns of 0002 first, in their order; then 0005's. */
-    assert_query(
+    h_assert_query(
         c, COLUMNS_SQL("vendor_scorecard"),
         "vendor_id,vendor,vendor_country,analysis_run_id,method_version,"
         "threshold_set,window_from,window_to,computed_at,currency,workers,"
@@ -244,7 +146,7 @@ static void scorecard_keeps_its_columns_and_adds_the_full_method(void **state)
         "approval_delay_p90_h,payment_delay_median_h,payment_delay_p90_h,"
         "units_due_30d,units_unpaid_30d,monitoring_band,"
         "monitoring_band_label,monitoring_critical");
-    assert_query(
+    h_assert_query(
         c, COLUMNS_SQL("worker_week_distribution"),
         "vendor_id,vendor,analysis_run_id,week_start,currency,worker_weeks,"
         "weeks_local_time,weeks_at_or_above_min,share_at_or_above_min,"
@@ -256,11 +158,11 @@ static void scorecard_keeps_its_columns_and_adds_the_full_method(void **state)
         "share_at_or_above_living,back_pay,paid_hours_median,work_hours_p90,"
         "days_over_8h,daily_rest_fails,weeks_without_weekly_rest,"
         "no_break_stretches,night_worker_weeks");
-    assert_query(c, COLUMNS_SQL("vendor_daily_hours"),
-                 "vendor_id,vendor,analysis_run_id,day,workers,"
-                 "days_local_time,work_hours_total,paid_hours_total,"
-                 "work_hours_median,work_hours_p90,daily_hours_normal,"
-                 "days_over_8h,days_with_night_work,night_hours_total");
+    h_assert_query(c, COLUMNS_SQL("vendor_daily_hours"),
+                   "vendor_id,vendor,analysis_run_id,day,workers,"
+                   "days_local_time,work_hours_total,paid_hours_total,"
+                   "work_hours_median,work_hours_p90,daily_hours_normal,"
+                   "days_over_8h,days_with_night_work,night_hours_total");
     PQfinish(c);
 }
 
@@ -292,7 +194,7 @@ static void scorecard_shows_the_hand_computed_figures_to_readers(void **state)
     PGconn *c = connect_as_reader();
 
     (void)state;
-    assert_query(
+    h_assert_query(
         c,
         "SELECT string_agg(concat_ws(' ', vendor, vendor_country, "
         " method_version, window_from, window_to, currency, workers,"
@@ -303,7 +205,7 @@ static void scorecard_shows_the_hand_computed_figures_to_readers(void **state)
         " E'\\n' ORDER BY vendor) FROM report.vendor_scorecard",
         "acme-data US 2026.11-3 2026-09-07 2026-10-11 USD 6 6 5 0.8333 "
         "0.90 t 11.000000 0 0 5 4 0 11 10 0.9091");
-    assert_query(
+    h_assert_query(
         c,
         "SELECT string_agg(concat_ws(' ', vendor, median_ehr_total,"
         " worker_weeks_living, weeks_at_or_above_living,"
@@ -315,7 +217,7 @@ static void scorecard_shows_the_hand_computed_figures_to_readers(void **state)
         " E'\\n' ORDER BY vendor) FROM report.vendor_scorecard",
         "acme-data 11.000000 6 4 0.6667 8.125000 19.00 19.50 0 1 1 0 0 1 0 "
         "1 0.1667");
-    assert_query(
+    h_assert_query(
         c,
         "SELECT string_agg(concat_ws(' ', vendor, units_approved,"
         " units_rejected, units_returned, units_reversed, rejection_rate,"
@@ -349,7 +251,7 @@ static void distribution_shows_ehr_total_and_work_hours(void **state)
     PGconn *c = connect_as_reader();
 
     (void)state;
-    assert_query(
+    h_assert_query(
         c,
         "SELECT string_agg(concat_ws(' ', vendor, week_start, currency,"
         " worker_weeks, weeks_local_time, weeks_at_or_above_min,"
@@ -360,7 +262,7 @@ static void distribution_shows_ehr_total_and_work_hours(void **state)
         " FROM report.worker_week_distribution",
         "acme-data 2026-09-07 USD 6 5 5 0.8333 6.500000 9.250000 11.000000 "
         "14.250000 16.500000 11.000000 1.50 6 0 0 0 0");
-    assert_query(
+    h_assert_query(
         c,
         "SELECT string_agg(concat_ws(' ', vendor, ehr_total_est_median,"
         " min_wage_ratio_p10, min_wage_ratio_median, min_wage_ratio_p90,"
@@ -388,15 +290,15 @@ static void daily_hours_show_days_with_at_least_k_workers(void **state)
     PGconn *c = connect_as_reader();
 
     (void)state;
-    assert_query(c,
-                 "SELECT string_agg(concat_ws(' ', vendor, day, workers,"
-                 " days_local_time, work_hours_total, paid_hours_total,"
-                 " work_hours_median, work_hours_p90, daily_hours_normal,"
-                 " days_over_8h, days_with_night_work, night_hours_total),"
-                 " E'\\n' ORDER BY vendor, day)"
-                 " FROM report.vendor_daily_hours",
-                 "acme-data 2026-09-07 6 5 17.50 17.00 1.50 10.00 8 1 2 "
-                 "2.00");
+    h_assert_query(c,
+                   "SELECT string_agg(concat_ws(' ', vendor, day, workers,"
+                   " days_local_time, work_hours_total, paid_hours_total,"
+                   " work_hours_median, work_hours_p90, daily_hours_normal,"
+                   " days_over_8h, days_with_night_work, night_hours_total),"
+                   " E'\\n' ORDER BY vendor, day)"
+                   " FROM report.vendor_daily_hours",
+                   "acme-data 2026-09-07 6 5 17.50 17.00 1.50 10.00 8 1 2 "
+                   "2.00");
     PQfinish(c);
 }
 
@@ -408,33 +310,33 @@ the_older_views_are_readable_and_suppress_small_vendors(void **state)
     PGconn *c = connect_as_reader();
 
     (void)state;
-    assert_query(c,
-                 "SELECT string_agg(concat_ws(' ', vendor, rule, severity,"
-                 " severity_rank, flags, workers_flagged), E'\\n'"
-                 " ORDER BY vendor, rule) FROM report.flags_by_vendor",
-                 "acme-data below_living_wage amber 2 2 2\n"
-                 "acme-data below_minimum_wage red 3 1 1\n"
-                 "acme-data daily_hours_over_8 amber 2 1 1\n"
-                 "acme-data daily_rest_under_11h amber 2 1 1\n"
-                 "acme-data no_break_over_6h amber 2 1 1\n"
-                 "acme-data rejection_rate red 3 1 0\n"
-                 "acme-data share_below_vast_majority red 3 1 0\n"
-                 "acme-data unpaid_after_30_days red 3 1 0");
+    h_assert_query(c,
+                   "SELECT string_agg(concat_ws(' ', vendor, rule, severity,"
+                   " severity_rank, flags, workers_flagged), E'\\n'"
+                   " ORDER BY vendor, rule) FROM report.flags_by_vendor",
+                   "acme-data below_living_wage amber 2 2 2\n"
+                   "acme-data below_minimum_wage red 3 1 1\n"
+                   "acme-data daily_hours_over_8 amber 2 1 1\n"
+                   "acme-data daily_rest_under_11h amber 2 1 1\n"
+                   "acme-data no_break_over_6h amber 2 1 1\n"
+                   "acme-data rejection_rate red 3 1 0\n"
+                   "acme-data share_below_vast_majority red 3 1 0\n"
+                   "acme-data unpaid_after_30_days red 3 1 0");
     /* c: 1 h tracked, 6 screenshots: SPH 6; 5 workers in band 0. */
-    assert_query(c,
-                 "SELECT string_agg(concat_ws(' ', vendor, workers, band,"
-                 " band_label, critical, workers_band_0, workers_band_1,"
-                 " workers_band_2, workers_band_3, workers_band_4,"
-                 " tracked_hours, round(sph, 2), offshift_segments),"
-                 " E'\\n' ORDER BY vendor) FROM report.vendor_monitoring",
-                 "acme-data 6 2 moderate f 5 0 1 0 0 1.00 6.00 0");
-    assert_query(c,
-                 "SELECT string_agg(concat_ws(' ', source, platform, vendor,"
-                 " coalesce(last_outcome, 'never'), failed_runs_7d,"
-                 " quarantine_total), E'\\n' ORDER BY source)"
-                 " FROM report.sync_health",
-                 "src-acme-data prolific acme-data never 0 0\n"
-                 "src-tiny & co prolific tiny & co never 0 0");
+    h_assert_query(c,
+                   "SELECT string_agg(concat_ws(' ', vendor, workers, band,"
+                   " band_label, critical, workers_band_0, workers_band_1,"
+                   " workers_band_2, workers_band_3, workers_band_4,"
+                   " tracked_hours, round(sph, 2), offshift_segments),"
+                   " E'\\n' ORDER BY vendor) FROM report.vendor_monitoring",
+                   "acme-data 6 2 moderate f 5 0 1 0 0 1.00 6.00 0");
+    h_assert_query(c,
+                   "SELECT string_agg(concat_ws(' ', source, platform, vendor,"
+                   " coalesce(last_outcome, 'never'), failed_runs_7d,"
+                   " quarantine_total), E'\\n' ORDER BY source)"
+                   " FROM report.sync_health",
+                   "src-acme-data prolific acme-data never 0 0\n"
+                   "src-tiny & co prolific tiny & co never 0 0");
     PQfinish(c);
 }
 
@@ -497,8 +399,8 @@ static void k_from_the_settings_decides_what_is_shown(void **state)
     PGconn *c;
 
     (void)state;
-    exec_ok(admin, "UPDATE dw.setting SET value = '7'"
-                   " WHERE name = 'report.min_group'");
+    h_exec(admin, "UPDATE dw.setting SET value = '7'"
+                  " WHERE name = 'report.min_group'");
     c = connect_as_reader();
     assert_int_equal(
         h_query_long(c, "SELECT (SELECT count(*) FROM report.vendor_scorecard)"
@@ -507,21 +409,21 @@ static void k_from_the_settings_decides_what_is_shown(void **state)
                         " report.worker_week_distribution)"),
         0);
     PQfinish(c);
-    exec_ok(admin, "UPDATE dw.setting SET value = '2'"
-                   " WHERE name = 'report.min_group'");
+    h_exec(admin, "UPDATE dw.setting SET value = '2'"
+                  " WHERE name = 'report.min_group'");
     c = connect_as_reader();
-    assert_query(c,
-                 "SELECT string_agg(concat_ws(' ', vendor, workers,"
-                 " median_ehr_total), ',' ORDER BY vendor)"
-                 " FROM report.vendor_scorecard",
-                 "acme-data 6 11.000000,tiny & co 2 9.000000");
-    assert_query(c,
-                 "SELECT string_agg(concat_ws(' ', vendor, day, workers),"
-                 " ',' ORDER BY vendor, day) FROM report.vendor_daily_hours",
-                 "acme-data 2026-09-07 6,tiny & co 2026-09-07 2");
+    h_assert_query(c,
+                   "SELECT string_agg(concat_ws(' ', vendor, workers,"
+                   " median_ehr_total), ',' ORDER BY vendor)"
+                   " FROM report.vendor_scorecard",
+                   "acme-data 6 11.000000,tiny & co 2 9.000000");
+    h_assert_query(c,
+                   "SELECT string_agg(concat_ws(' ', vendor, day, workers),"
+                   " ',' ORDER BY vendor, day) FROM report.vendor_daily_hours",
+                   "acme-data 2026-09-07 6,tiny & co 2026-09-07 2");
     PQfinish(c);
-    exec_ok(admin, "UPDATE dw.setting SET value = '5'"
-                   " WHERE name = 'report.min_group'");
+    h_exec(admin, "UPDATE dw.setting SET value = '5'"
+                  " WHERE name = 'report.min_group'");
     PQfinish(admin);
 }
 

@@ -468,6 +468,13 @@ static void a_sunday_evening_west_of_utc_stays_in_its_local_week(void **state)
     tell("late-sunday-shift", "US");
 }
 
+/* Four 24 h windows without 11 h rest on two days: one flag per day. */
+static void split_shifts_lack_daily_rest_once_a_day(void **state)
+{
+    (void)state;
+    tell("split-shift", "US");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +490,7 @@ int main(void)
         cmocka_unit_test(euro_pay_is_converted_at_each_payment_date),
         cmocka_unit_test(a_well_paid_part_timer_raises_no_flag),
         cmocka_unit_test(a_sunday_evening_west_of_utc_stays_in_its_local_week),
+        cmocka_unit_test(split_shifts_lack_daily_rest_once_a_day),
     };
 
     if (!h_require_db()) {
