@@ -2,7 +2,6 @@
  * stream segments and work, write worker-week, vendor and flag rows. */
 #include "monitoring_run.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "metrics.h"
 #include "money.h"
 #include "monitoring.h"
+#include "run.h"
 #include "shard.h"
 #include "worktime.h"
 
@@ -250,24 +250,6 @@ static enum dw_status flush(struct mon *m)
     return DW_OK;
 }
 
-/* NULL -> none; otherwise a whole decimal int64. */
-static int parse_i64(const char *f, int64_t none, int64_t *out)
-{
-    char *end;
-    long long v;
-
-    if (f == NULL) {
-        *out = none;
-        return 0;
-    }
-    errno = 0;
-    v = strtoll(f, &end, 10);
-    if (errno != 0 || end == f || *end != '\0')
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static enum dw_status bad(struct mon *m, const char *what)
 {
     return m->st = dw_error_set(&m->err, DW_ERR_PARSE,
@@ -279,13 +261,13 @@ static enum dw_status add_row(struct mon *m, char **f)
 {
     int64_t t, a, shots, webcam;
 
-    if (parse_i64(f[F_T], DW_TIME_NONE, &t) || t == DW_TIME_NONE ||
-        parse_i64(f[F_A], DW_TIME_NONE, &a))
+    if (dw_copy_field_i64(f[F_T], DW_TIME_NONE, &t) || t == DW_TIME_NONE ||
+        dw_copy_field_i64(f[F_A], DW_TIME_NONE, &a))
         return bad(m, "time");
     if (strcmp(f[F_KIND], "s") == 0) {
         struct dw_segment *s;
-        if (a == DW_TIME_NONE || parse_i64(f[F_SHOTS], 0, &shots) ||
-            parse_i64(f[F_WEBCAM], 0, &webcam) || f[F_M] == NULL)
+        if (a == DW_TIME_NONE || dw_copy_field_i64(f[F_SHOTS], 0, &shots) ||
+            dw_copy_field_i64(f[F_WEBCAM], 0, &webcam) || f[F_M] == NULL)
             return bad(m, "segment");
         if (m->n_seg == m->cap_seg) {
             void *p = grow(m->seg, &m->cap_seg, sizeof *m->seg);
@@ -346,7 +328,7 @@ static enum dw_status on_line(void *ctx, char *line, size_t len)
     if (f[F_KIND] == NULL || f[F_WORKER] == NULL ||
         strlen(f[F_WORKER]) != DW_WORKER_KEY_LEN)
         return bad(m, "worker key");
-    if (parse_i64(f[F_VENDOR], 0, &vendor) || vendor <= 0)
+    if (dw_copy_field_i64(f[F_VENDOR], 0, &vendor) || vendor <= 0)
         return bad(m, "vendor id");
     if (m->have &&
         (vendor != m->vendor_id || strcmp(m->worker_key, f[F_WORKER]) != 0)) {
@@ -404,27 +386,14 @@ static enum dw_status stream(PGconn *conn, struct mon *m, int64_t run_id,
     return st;
 }
 
-/* "62.500000" -> "62.5"; "48.000000" -> "48". */
-static const char *decimal(int64_t micros, char *out)
-{
-    size_t n;
-
-    dw_money_format(micros, 6, out);
-    n = strlen(out);
-    while (n > 0 && out[n - 1] == '0')
-        out[--n] = '\0';
-    if (n > 0 && out[n - 1] == '.')
-        out[--n] = '\0';
-    return out;
-}
-
 /* count per hour of tracked time, or NULL with none. */
 static void copy_per_hour(struct dw_copy *c, int64_t count, int64_t tracked_us)
 {
     char num[40];
 
     if (tracked_us > 0)
-        dw_copy_str(c, decimal(dw_per_hour_micros(count, tracked_us), num));
+        dw_copy_str(c, dw_money_format_trim(
+                           dw_per_hour_micros(count, tracked_us), num));
     else
         dw_copy_null(c);
 }
@@ -435,7 +404,8 @@ static void copy_atc(struct dw_copy *c, int64_t metered_us, int64_t paid_us)
     char num[40];
 
     if (paid_us > 0)
-        dw_copy_str(c, decimal(dw_share_micros(metered_us, paid_us), num));
+        dw_copy_str(
+            c, dw_money_format_trim(dw_share_micros(metered_us, paid_us), num));
     else
         dw_copy_null(c);
 }
@@ -512,8 +482,8 @@ static void copy_flag_row(struct dw_copy *c, int64_t run_id,
     dw_copy_str(c, f->worker_key[0] ? f->worker_key : NULL);
     dw_copy_str(c, dw_date_format(f->period_start, date));
     dw_copy_str(c, dw_date_format(f->period_end, date));
-    dw_copy_str(c, decimal(f->value, num));
-    dw_copy_str(c, decimal(f->threshold, num));
+    dw_copy_str(c, dw_money_format_trim(f->value, num));
+    dw_copy_str(c, dw_money_format_trim(f->threshold, num));
     dw_copy_str(c, f->unit);
     dw_copy_str(c, evidence);
 }
@@ -776,34 +746,24 @@ static enum dw_status copy_vendors(PGconn *conn, struct mon *m, int64_t run_id,
 static enum dw_status load_vendors(PGconn *conn, struct mon *m,
                                    int64_t vendor_id, struct dw_error *err)
 {
-    char id[24];
-    const char *params[1] = {NULL};
-    PGresult *res = NULL;
-    enum dw_status st;
+    int64_t *ids;
+    size_t n;
+    enum dw_status st = dw_vendor_ids(conn, vendor_id, &ids, &n, err);
 
-    if (vendor_id > 0) {
-        snprintf(id, sizeof id, "%lld", (long long)vendor_id);
-        params[0] = id;
-    }
-    st = dw_db_exec(conn,
-                    "SELECT vendor_id FROM dw.vendor"
-                    " WHERE $1::bigint IS NULL OR vendor_id = $1::bigint"
-                    " ORDER BY vendor_id",
-                    1, params, &res, err);
     if (st != DW_OK)
         return st;
-    m->n_vendors = (size_t)PQntuples(res);
-    m->vendors = calloc(m->n_vendors ? m->n_vendors : 1, sizeof *m->vendors);
+    m->n_vendors = n;
+    m->vendors = calloc(n ? n : 1, sizeof *m->vendors);
     if (m->vendors == NULL) {
         m->n_vendors = 0;
-        PQclear(res);
+        free(ids);
         return dw_error_set(err, DW_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < m->n_vendors; i++) {
-        m->vendors[i].vendor_id = strtoll(PQgetvalue(res, (int)i, 0), NULL, 10);
+    for (size_t i = 0; i < n; i++) {
+        m->vendors[i].vendor_id = ids[i];
         m->vendors[i].band = -1;
     }
-    PQclear(res);
+    free(ids);
     return DW_OK;
 }
 

@@ -102,15 +102,7 @@ const char *dw_report_percent(int64_t part, int64_t whole, char *out, size_t n)
 
 const char *dw_report_hours(int64_t micro_hours, char *out)
 {
-    size_t len;
-
-    dw_money_format(micro_hours, 6, out);
-    len = strlen(out);
-    while (len > 0 && out[len - 1] == '0')
-        out[--len] = '\0';
-    if (len > 0 && out[len - 1] == '.')
-        out[--len] = '\0';
-    return out;
+    return dw_money_format_trim(micro_hours, out);
 }
 
 const char *dw_report_verdict_name(enum dw_report_verdict v)

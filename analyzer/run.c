@@ -39,34 +39,36 @@ struct spool {
     int64_t n_days;
 };
 
+/* Appends one row of size bytes to f and counts it. */
+static enum dw_status spool_put(FILE *f, const void *row, size_t size,
+                                int64_t *count, const char *what,
+                                struct dw_error *err)
+{
+    if (fwrite(row, size, 1, f) != 1)
+        return dw_error_set(err, DW_ERR_IO, "spooling %s failed", what);
+    (*count)++;
+    return DW_OK;
+}
+
 static enum dw_status spool_week(void *ctx, const struct dw_worker_week *w,
                                  struct dw_error *err)
 {
     struct spool *s = ctx;
-    if (fwrite(w, sizeof *w, 1, s->weeks) != 1)
-        return dw_error_set(err, DW_ERR_IO, "spooling worker-weeks failed");
-    s->n_weeks++;
-    return DW_OK;
+    return spool_put(s->weeks, w, sizeof *w, &s->n_weeks, "worker-weeks", err);
 }
 
 static enum dw_status spool_day(void *ctx, const struct dw_worker_day *d,
                                 struct dw_error *err)
 {
     struct spool *s = ctx;
-    if (fwrite(d, sizeof *d, 1, s->days) != 1)
-        return dw_error_set(err, DW_ERR_IO, "spooling worker-days failed");
-    s->n_days++;
-    return DW_OK;
+    return spool_put(s->days, d, sizeof *d, &s->n_days, "worker-days", err);
 }
 
 static enum dw_status spool_flag(void *ctx, const struct dw_flag *f,
                                  struct dw_error *err)
 {
     struct spool *s = ctx;
-    if (fwrite(f, sizeof *f, 1, s->flags) != 1)
-        return dw_error_set(err, DW_ERR_IO, "spooling flags failed");
-    s->n_flags++;
-    return DW_OK;
+    return spool_put(s->flags, f, sizeof *f, &s->n_flags, "flags", err);
 }
 
 enum dw_status dw_vendor_id(PGconn *conn, const char *name, int64_t *id,
@@ -151,15 +153,16 @@ static enum dw_status load_fx(PGconn *conn, int64_t as_of,
     return st;
 }
 
-static enum dw_status load_cards(PGconn *conn, int64_t vendor_id,
-                                 struct dw_scorecard **cards, size_t *n,
-                                 struct dw_error *err)
+enum dw_status dw_vendor_ids(PGconn *conn, int64_t vendor_id, int64_t **ids,
+                             size_t *n, struct dw_error *err)
 {
     char id[24];
     const char *params[1] = {NULL};
     PGresult *res = NULL;
     enum dw_status st;
 
+    *ids = NULL;
+    *n = 0;
     if (vendor_id > 0) {
         snprintf(id, sizeof id, "%lld", (long long)vendor_id);
         params[0] = id;
@@ -171,31 +174,38 @@ static enum dw_status load_cards(PGconn *conn, int64_t vendor_id,
                     1, params, &res, err);
     if (st != DW_OK)
         return st;
-    *n = (size_t)PQntuples(res);
-    *cards = calloc(*n ? *n : 1, sizeof **cards);
-    if (*cards == NULL) {
+    size_t rows = (size_t)PQntuples(res);
+    *ids = calloc(rows ? rows : 1, sizeof **ids);
+    if (*ids == NULL) {
         PQclear(res);
-        *n = 0;
         return dw_error_set(err, DW_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < *n; i++)
-        dw_scorecard_init(&(*cards)[i],
-                          strtoll(PQgetvalue(res, (int)i, 0), NULL, 10));
+    for (size_t i = 0; i < rows; i++)
+        (*ids)[i] = strtoll(PQgetvalue(res, (int)i, 0), NULL, 10);
+    *n = rows;
     PQclear(res);
     return DW_OK;
 }
 
-/* "62.500000" -> "62.5"; "48.000000" -> "48". */
-static const char *decimal(int64_t micros, char *out)
+static enum dw_status load_cards(PGconn *conn, int64_t vendor_id,
+                                 struct dw_scorecard **cards, size_t *n,
+                                 struct dw_error *err)
 {
-    size_t n;
-    dw_money_format(micros, 6, out);
-    n = strlen(out);
-    while (n > 0 && out[n - 1] == '0')
-        out[--n] = '\0';
-    if (n > 0 && out[n - 1] == '.')
-        out[--n] = '\0';
-    return out;
+    int64_t *ids;
+    enum dw_status st = dw_vendor_ids(conn, vendor_id, &ids, n, err);
+
+    if (st != DW_OK)
+        return st;
+    *cards = calloc(*n ? *n : 1, sizeof **cards);
+    if (*cards == NULL) {
+        free(ids);
+        *n = 0;
+        return dw_error_set(err, DW_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < *n; i++)
+        dw_scorecard_init(&(*cards)[i], ids[i]);
+    free(ids);
+    return DW_OK;
 }
 
 static int64_t us_to_s(int64_t us)
@@ -215,7 +225,7 @@ static void copy_opt_ratio(struct dw_copy *c, bool known, int64_t micros)
 {
     char num[40];
     if (known)
-        dw_copy_str(c, decimal(micros, num));
+        dw_copy_str(c, dw_money_format_trim(micros, num));
     else
         dw_copy_null(c);
 }
@@ -381,8 +391,8 @@ static enum dw_status copy_flags(PGconn *conn, struct spool *s, int64_t run_id,
         dw_copy_str(&c, f.worker_key[0] ? f.worker_key : NULL);
         dw_copy_str(&c, dw_date_format(f.period_start, date));
         dw_copy_str(&c, dw_date_format(f.period_end, date));
-        dw_copy_str(&c, decimal(f.value, num));
-        dw_copy_str(&c, decimal(f.threshold, num));
+        dw_copy_str(&c, dw_money_format_trim(f.value, num));
+        dw_copy_str(&c, dw_money_format_trim(f.threshold, num));
         dw_copy_str(&c, f.unit);
         dw_copy_str(&c, f.evidence);
         st = dw_copy_end_row(&c, err);
@@ -480,10 +490,14 @@ insert_vendor_period(PGconn *conn, int64_t run_id, struct dw_scorecard *sc,
     params[8] = currency;
     if (!has_total)
         params[13] = NULL;
-    params[31] =
-        ps.has_rejection_rate ? decimal(ps.rejection_rate, v[31]) : NULL;
-    params[32] = ps.has_reversal_rate ? decimal(ps.reversal_rate, v[32]) : NULL;
-    params[33] = ps.has_return_rate ? decimal(ps.return_rate, v[33]) : NULL;
+    params[31] = ps.has_rejection_rate
+                     ? dw_money_format_trim(ps.rejection_rate, v[31])
+                     : NULL;
+    params[32] = ps.has_reversal_rate
+                     ? dw_money_format_trim(ps.reversal_rate, v[32])
+                     : NULL;
+    params[33] =
+        ps.has_return_rate ? dw_money_format_trim(ps.return_rate, v[33]) : NULL;
     params[34] =
         opt_num(ps.has_approval_delay, ps.approval_median_s, v[34], 40);
     params[35] = opt_num(ps.has_approval_delay, ps.approval_p90_s, v[35], 40);

@@ -65,4 +65,12 @@ enum dw_status dw_run(PGconn *conn, const struct dw_run_opts *opts,
 enum dw_status dw_vendor_id(PGconn *conn, const char *name, int64_t *id,
                             struct dw_error *err);
 
+/*
+ * The vendors in scope, ascending: only vendor_id when it is > 0 (none if
+ * it does not exist), else every vendor. *ids is new (free() it; NULL and
+ * *n = 0 on failure).
+ */
+enum dw_status dw_vendor_ids(PGconn *conn, int64_t vendor_id, int64_t **ids,
+                             size_t *n, struct dw_error *err);
+
 #endif

@@ -1,7 +1,6 @@
 /* analyzer/stream.c — facts by COPY in worker order, a worker at a time. */
 #include "stream.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,24 +119,6 @@ void dw_stream_release(struct dw_stream *s)
     s->batch.n_bonuses = s->batch.cap_bonuses = 0;
 }
 
-/* NULL -> none (times) or 0; otherwise a whole decimal int64. */
-static int parse_i64(const char *f, int64_t none, int64_t *out)
-{
-    char *end;
-    long long v;
-
-    if (f == NULL) {
-        *out = none;
-        return 0;
-    }
-    errno = 0;
-    v = strtoll(f, &end, 10);
-    if (errno != 0 || end == f || *end != '\0')
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static void copy_code(char *dst, size_t n, const char *src)
 {
     snprintf(dst, n, "%s", src ? src : "");
@@ -187,8 +168,8 @@ enum dw_status dw_stream_feed(struct dw_stream *s, char *line, size_t len)
     if (f[F_KIND] == NULL || f[F_WORKER] == NULL ||
         strlen(f[F_WORKER]) != DW_WORKER_KEY_LEN)
         return fail(s, "worker key");
-    if (parse_i64(f[F_VENDOR], 0, &vendor) ||
-        parse_i64(f[F_SOURCE], 0, &source))
+    if (dw_copy_field_i64(f[F_VENDOR], 0, &vendor) ||
+        dw_copy_field_i64(f[F_SOURCE], 0, &source))
         return fail(s, "vendor or source id");
 
     if (s->have_worker && strcmp(b->worker_key, f[F_WORKER]) != 0) {
@@ -217,10 +198,10 @@ enum dw_status dw_stream_feed(struct dw_stream *s, char *line, size_t len)
         u->vendor_id = vendor;
         u->source_id = source;
         u->status = dw_unit_status_parse(f[F_STATUS]);
-        if (parse_i64(f[F_ACCEPTED], DW_TIME_NONE, &u->accepted_at) ||
-            parse_i64(f[F_SUBMITTED], DW_TIME_NONE, &u->submitted_at) ||
-            parse_i64(f[F_PAID], DW_TIME_NONE, &u->paid_at) ||
-            parse_i64(f[F_DECIDED], DW_TIME_NONE, &u->decided_at))
+        if (dw_copy_field_i64(f[F_ACCEPTED], DW_TIME_NONE, &u->accepted_at) ||
+            dw_copy_field_i64(f[F_SUBMITTED], DW_TIME_NONE, &u->submitted_at) ||
+            dw_copy_field_i64(f[F_PAID], DW_TIME_NONE, &u->paid_at) ||
+            dw_copy_field_i64(f[F_DECIDED], DW_TIME_NONE, &u->decided_at))
             return fail(s, "timestamp");
         if (f[F_REVERSED] == NULL || (strcmp(f[F_REVERSED], "t") != 0 &&
                                       strcmp(f[F_REVERSED], "f") != 0))
@@ -228,8 +209,8 @@ enum dw_status dw_stream_feed(struct dw_stream *s, char *line, size_t len)
         u->reversed = f[F_REVERSED][0] == 't';
         copy_code(u->source_tz, sizeof u->source_tz, f[F_S_TZ]);
         u->has_reward = f[F_AMOUNT] != NULL && f[F_CURRENCY] != NULL;
-        if (parse_i64(f[F_AMOUNT], 0, &u->reward) ||
-            parse_i64(f[F_FEE], 0, &u->fee))
+        if (dw_copy_field_i64(f[F_AMOUNT], 0, &u->reward) ||
+            dw_copy_field_i64(f[F_FEE], 0, &u->fee))
             return fail(s, "amount");
         copy_code(u->currency, sizeof u->currency, f[F_CURRENCY]);
         copy_code(u->source_country, sizeof u->source_country, f[F_S_COUNTRY]);
@@ -246,9 +227,11 @@ enum dw_status dw_stream_feed(struct dw_stream *s, char *line, size_t len)
         r = &b->bonuses[b->n_bonuses];
         memset(r, 0, sizeof *r);
         r->vendor_id = vendor;
-        if (parse_i64(f[F_SUBMITTED], DW_TIME_NONE, &r->attributed_at) ||
-            parse_i64(f[F_PAID], DW_TIME_NONE, &r->fx_at) ||
-            parse_i64(f[F_AMOUNT], 0, &r->amount) || f[F_CURRENCY] == NULL)
+        if (dw_copy_field_i64(f[F_SUBMITTED], DW_TIME_NONE,
+                              &r->attributed_at) ||
+            dw_copy_field_i64(f[F_PAID], DW_TIME_NONE, &r->fx_at) ||
+            dw_copy_field_i64(f[F_AMOUNT], 0, &r->amount) ||
+            f[F_CURRENCY] == NULL)
             return fail(s, "bonus");
         copy_code(r->currency, sizeof r->currency, f[F_CURRENCY]);
         copy_code(r->source_country, sizeof r->source_country, f[F_S_COUNTRY]);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapter_json.h"
 #include "buf.h"
 #include "dwtime.h"
 #include "money.h"
@@ -262,10 +263,8 @@ static char *page_name(const struct dw_request *req)
 {
     struct dw_buf b;
     dw_buf_init(&b, 512);
-    const char *p = strstr(req->url, "://");
-    p = p ? strchr(p + 3, '/') : req->url;
-    if (dw_buf_printf(&b, "%s %s", p ? p : "/", operation(req->kind)) !=
-        DW_OK) {
+    if (dw_buf_printf(&b, "%s %s", dw_url_path(req->url),
+                      operation(req->kind)) != DW_OK) {
         dw_buf_release(&b);
         return NULL;
     }
@@ -277,16 +276,11 @@ static enum dw_status quarantine(const struct dw_request *req,
                                  const char *reason, json_t *rec,
                                  struct dw_error *err)
 {
-    char *text = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
     char *page = page_name(req);
     enum dw_status st =
-        text && page
-            ? dw_page_rows_quarantine(&out->rows, page, index, reason, text)
-            : DW_ERR_NOMEM;
-    free(text);
+        page ? dw_json_quarantine_at(out, page, index, reason, rec, err)
+             : dw_error_set(err, DW_ERR_NOMEM, "out of memory");
     free(page);
-    if (st != DW_OK)
-        dw_error_set(err, st, "out of memory");
     return st;
 }
 
@@ -668,16 +662,14 @@ static enum dw_status mturk_parse(const struct dw_platform_ctx *ctx,
 {
     static const char *const lists[] = {NULL, "HITs", "Assignments",
                                         "BonusPayments"};
-    json_error_t jerr = {0};
     json_t *scope_json = NULL;
     struct scope sc = {0};
     enum dw_status st = DW_OK;
-    json_t *root = body ? json_loadb(body, len, 0, &jerr) : NULL;
+    json_t *root;
 
-    if (!root)
-        /* jerr.text quotes the body (worker ids): only the offset. */
-        return dw_error_set(err, DW_ERR_PARSE, "not JSON (at byte %d of %zu)",
-                            jerr.position, len);
+    st = dw_json_load(body, len, &root, err);
+    if (st != DW_OK)
+        return st;
     if (!operation(req->kind)) {
         st = dw_error_set(err, DW_ERR_INTERNAL,
                           "mturk: unknown request kind %d", req->kind);
@@ -714,12 +706,8 @@ static enum dw_status mturk_parse(const struct dw_platform_ctx *ctx,
             goto done;
     }
     st = take_next(ctx, req, root, out, err);
-    if (st == DW_OK) {
-        /* Sorted keys: the same content lands with the same sha256. */
-        out->landed = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-        if (!out->landed)
-            st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
-    }
+    if (st == DW_OK)
+        st = dw_json_land(root, out, err);
 done:
     json_decref(scope_json);
     json_decref(root);

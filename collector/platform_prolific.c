@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapter_json.h"
 #include "buf.h"
 #include "dwtime.h"
 #include "money.h"
@@ -124,14 +125,6 @@ static enum dw_status prolific_prepare(const struct dw_platform_ctx *ctx,
     return DW_OK;
 }
 
-/* Path of a URL for quarantine rows: never a host or a token. */
-static const char *url_path(const char *url)
-{
-    const char *p = strstr(url, "://");
-    p = p ? strchr(p + 3, '/') : url;
-    return p ? p : "/";
-}
-
 /* The value of a non-negative integer query parameter, or -1. */
 static long query_long(const char *url, const char *name)
 {
@@ -213,19 +206,6 @@ static enum dw_status take_next(const struct dw_platform_ctx *ctx,
     return st;
 }
 
-/* A timestamp field: absent/null -> NONE; else must parse. */
-static bool get_time(json_t *o, const char *key, int64_t *out)
-{
-    json_t *v = json_object_get(o, key);
-    *out = DW_TIME_NONE;
-    if (!v || json_is_null(v))
-        return true;
-    if (!json_is_string(v))
-        return false;
-    /* Prolific documents UTC; a zoneless stamp is read as UTC. */
-    return dw_time_parse_iso(json_string_value(v), true, out, NULL) == DW_OK;
-}
-
 /* Minor units (integer or JSON real) of currency -> micro-units. */
 static bool minor_to_micros(json_t *v, const char *currency, int64_t *micros)
 {
@@ -236,22 +216,6 @@ static bool minor_to_micros(json_t *v, const char *currency, int64_t *micros)
         return dw_money_from_json_real(json_real_value(v), true, currency,
                                        micros, NULL) == DW_OK;
     return false;
-}
-
-static enum dw_status quarantine(const struct dw_request *req,
-                                 struct dw_parse_out *out, int index,
-                                 const char *reason, json_t *rec,
-                                 struct dw_error *err)
-{
-    char *text = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
-    enum dw_status st =
-        text ? dw_page_rows_quarantine(&out->rows, url_path(req->url), index,
-                                       reason, text)
-             : DW_ERR_NOMEM;
-    free(text);
-    if (st != DW_OK)
-        dw_error_set(err, st, "out of memory");
-    return st;
 }
 
 /*
@@ -348,12 +312,12 @@ static enum dw_status parse_study(const struct dw_platform_ctx *ctx,
     enum dw_status st;
 
     if (!id || !*id)
-        return quarantine(req, out, index, "missing id", s, err);
+        return dw_json_quarantine(req, out, index, "missing id", s, err);
     if (!id_ok(id))
-        return quarantine(req, out, index, "malformed id", s, err);
+        return dw_json_quarantine(req, out, index, "malformed id", s, err);
     bool cur_ok = dw_currency_known(cur);
     if (!cur_ok) {
-        st = quarantine(req, out, index, "unknown currency", s, err);
+        st = dw_json_quarantine(req, out, index, "unknown currency", s, err);
         if (st != DW_OK)
             return st;
         cur = ""; /* its submissions are quarantined one by one */
@@ -375,7 +339,7 @@ static enum dw_status parse_study(const struct dw_platform_ctx *ctx,
     t->estimate_s =
         minutes_to_s(json_object_get(s, "estimated_completion_time"));
     t->max_time_s = minutes_to_s(json_object_get(s, "maximum_allowed_time"));
-    if (!get_time(s, "date_created", &t->created_at))
+    if (!dw_json_get_time(s, "date_created", &t->created_at))
         t->created_at = DW_TIME_NONE;
 
     json_int_t reward = json_is_integer(jrew) ? json_integer_value(jrew) : -1;
@@ -405,31 +369,37 @@ static enum dw_status parse_submission(const struct dw_platform_ctx *ctx,
     if (st != DW_OK)
         return st;
     if (!id || !*id)
-        return quarantine(req, out, index, "missing id", s, err);
+        return dw_json_quarantine(req, out, index, "missing id", s, err);
     if (!have_worker)
-        return quarantine(req, out, index, "missing participant_id", s, err);
+        return dw_json_quarantine(req, out, index, "missing participant_id", s,
+                                  err);
     const char *raw = json_string_value(json_object_get(s, "status"));
     if (!raw)
-        return quarantine(req, out, index, "missing status", s, err);
-    if (!get_time(s, "started_at", &started))
-        return quarantine(req, out, index, "started_at unparseable", s, err);
-    if (!get_time(s, "completed_at", &completed))
-        return quarantine(req, out, index, "completed_at unparseable", s, err);
+        return dw_json_quarantine(req, out, index, "missing status", s, err);
+    if (!dw_json_get_time(s, "started_at", &started))
+        return dw_json_quarantine(req, out, index, "started_at unparseable", s,
+                                  err);
+    if (!dw_json_get_time(s, "completed_at", &completed))
+        return dw_json_quarantine(req, out, index, "completed_at unparseable",
+                                  s, err);
     if (started != DW_TIME_NONE && completed != DW_TIME_NONE &&
         completed < started)
-        return quarantine(req, out, index, "completed_at before started_at", s,
-                          err);
+        return dw_json_quarantine(req, out, index,
+                                  "completed_at before started_at", s, err);
     if ((started != DW_TIME_NONE && started > ctx->now + FUTURE_SLACK) ||
         (completed != DW_TIME_NONE && completed > ctx->now + FUTURE_SLACK))
-        return quarantine(req, out, index, "timestamp in the future", s, err);
+        return dw_json_quarantine(req, out, index, "timestamp in the future", s,
+                                  err);
     if (!dw_currency_known(sc->currency))
-        return quarantine(req, out, index, "unknown currency", s, err);
+        return dw_json_quarantine(req, out, index, "unknown currency", s, err);
     json_t *rew = json_object_get(s, "reward");
     if (rew && !json_is_null(rew)) {
         if (!json_is_number(rew))
-            return quarantine(req, out, index, "reward not a number", s, err);
+            return dw_json_quarantine(req, out, index, "reward not a number", s,
+                                      err);
         if (!minor_to_micros(rew, sc->currency, &micros) || micros < 0)
-            return quarantine(req, out, index, "reward out of range", s, err);
+            return dw_json_quarantine(req, out, index, "reward out of range", s,
+                                      err);
         has_reward = true;
     } else if (sc->reward >= 0 &&
                dw_money_from_minor((int64_t)sc->reward, sc->currency, &micros,
@@ -500,27 +470,31 @@ static enum dw_status parse_detail(const struct dw_platform_ctx *ctx,
     if (st != DW_OK)
         return st;
     if (!id || !*id)
-        return quarantine(req, out, 0, "missing id", d, err);
+        return dw_json_quarantine(req, out, 0, "missing id", d, err);
     if (!have_worker)
-        return quarantine(req, out, 0, "missing participant", d, err);
+        return dw_json_quarantine(req, out, 0, "missing participant", d, err);
     json_t *bonuses = json_object_get(d, "bonus_payments");
     if (!bonuses || json_is_null(bonuses))
         return DW_OK;
     if (!json_is_array(bonuses))
-        return quarantine(req, out, 0, "bonus_payments not a list", d, err);
+        return dw_json_quarantine(req, out, 0, "bonus_payments not a list", d,
+                                  err);
     if (!dw_currency_known(sc->currency))
         return json_array_size(bonuses) == 0
                    ? DW_OK
-                   : quarantine(req, out, 0, "unknown currency", d, err);
+                   : dw_json_quarantine(req, out, 0, "unknown currency", d,
+                                        err);
     size_t i;
     json_t *b;
     json_array_foreach(bonuses, i, b)
     {
         int64_t micros;
         if (!json_is_number(b))
-            return quarantine(req, out, (int)i, "bonus not a number", d, err);
+            return dw_json_quarantine(req, out, (int)i, "bonus not a number", d,
+                                      err);
         if (!minor_to_micros(b, sc->currency, &micros))
-            return quarantine(req, out, (int)i, "bonus out of range", d, err);
+            return dw_json_quarantine(req, out, (int)i, "bonus out of range", d,
+                                      err);
         struct dw_payment_row *p = dw_page_rows_add_payment(&out->rows);
         struct dw_buf k;
         dw_buf_init(&k, 512);
@@ -546,16 +520,14 @@ static enum dw_status prolific_parse(const struct dw_platform_ctx *ctx,
                                      struct dw_parse_out *out,
                                      struct dw_error *err)
 {
-    json_error_t jerr = {0};
     json_t *scope_json = NULL;
     struct scope sc;
     enum dw_status st = DW_OK;
-    json_t *root = body ? json_loadb(body, len, 0, &jerr) : NULL;
+    json_t *root;
 
-    if (!root)
-        /* jerr.text quotes the body (worker ids): only the offset. */
-        return dw_error_set(err, DW_ERR_PARSE, "not JSON (at byte %d of %zu)",
-                            jerr.position, len);
+    st = dw_json_load(body, len, &root, err);
+    if (st != DW_OK)
+        return st;
     if (!json_is_object(root)) {
         st = dw_error_set(err, DW_ERR_PARSE, "not a JSON object");
         goto done;
@@ -578,7 +550,8 @@ static enum dw_status prolific_parse(const struct dw_platform_ctx *ctx,
         json_array_foreach(results, i, item)
         {
             if (!json_is_object(item)) {
-                st = quarantine(req, out, (int)i, "not an object", item, err);
+                st = dw_json_quarantine(req, out, (int)i, "not an object", item,
+                                        err);
             } else if (req->kind == PK_STUDIES) {
                 st = parse_study(ctx, req, (int)i, item, out, err);
             } else {
@@ -592,12 +565,8 @@ static enum dw_status prolific_parse(const struct dw_platform_ctx *ctx,
         st = dw_error_set(err, DW_ERR_INTERNAL,
                           "prolific: unknown request kind %d", req->kind);
     }
-    if (st == DW_OK) {
-        /* Sorted keys: the same content lands with the same sha256. */
-        out->landed = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-        if (!out->landed)
-            st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
-    }
+    if (st == DW_OK)
+        st = dw_json_land(root, out, err);
 done:
     json_decref(scope_json);
     json_decref(root);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapter_json.h"
 #include "buf.h"
 #include "dwtime.h"
 #include "money.h"
@@ -142,14 +143,6 @@ static enum dw_status toloka_prepare(const struct dw_platform_ctx *ctx,
     return DW_OK;
 }
 
-/* Path of a URL for quarantine rows: never a host or a token. */
-static const char *url_path(const char *url)
-{
-    const char *p = strstr(url, "://");
-    p = p ? strchr(p + 3, '/') : url;
-    return p ? p : "/";
-}
-
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9')
@@ -236,50 +229,6 @@ static enum dw_status take_next(const struct dw_request *req, json_t *items,
     return st;
 }
 
-/* A naive UTC timestamp field: absent/null -> NONE; else must parse. */
-static bool get_time(json_t *o, const char *key, int64_t *out)
-{
-    json_t *v = json_object_get(o, key);
-    *out = DW_TIME_NONE;
-    if (!v || json_is_null(v))
-        return true;
-    if (!json_is_string(v))
-        return false;
-    return dw_time_parse_iso(json_string_value(v), true, out, NULL) == DW_OK;
-}
-
-/* A USD JSON number -> micro-units; false when not a usable amount. */
-static bool usd_micros(json_t *v, int64_t *micros)
-{
-    if (json_is_integer(v)) {
-        json_int_t n = json_integer_value(v);
-        if (n > INT64_MAX / DW_MICROS || n < INT64_MIN / DW_MICROS)
-            return false;
-        *micros = (int64_t)n * DW_MICROS;
-        return true;
-    }
-    if (json_is_real(v))
-        return dw_money_from_json_real(json_real_value(v), false, CURRENCY,
-                                       micros, NULL) == DW_OK;
-    return false;
-}
-
-static enum dw_status quarantine(const struct dw_request *req,
-                                 struct dw_parse_out *out, int index,
-                                 const char *reason, json_t *rec,
-                                 struct dw_error *err)
-{
-    char *text = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
-    enum dw_status st =
-        text ? dw_page_rows_quarantine(&out->rows, url_path(req->url), index,
-                                       reason, text)
-             : DW_ERR_NOMEM;
-    free(text);
-    if (st != DW_OK)
-        dw_error_set(err, st, "out of memory");
-    return st;
-}
-
 /*
  * Replaces the raw user_id with the worker key and drops what a landed
  * body must not keep: the requester account (owner), the work itself
@@ -353,11 +302,11 @@ static enum dw_status parse_pool(const struct dw_platform_ctx *ctx,
     json_t *rew = json_object_get(p, "reward_per_assignment");
 
     if (!item_id(p, id, sizeof(id)))
-        return quarantine(req, out, index, "missing id", p, err);
+        return dw_json_quarantine(req, out, index, "missing id", p, err);
     bool has_reward = rew && !json_is_null(rew);
-    if (has_reward && (!usd_micros(rew, &micros) || micros < 0))
-        return quarantine(req, out, index, "reward_per_assignment unusable", p,
-                          err);
+    if (has_reward && (!dw_json_money(rew, CURRENCY, &micros) || micros < 0))
+        return dw_json_quarantine(req, out, index,
+                                  "reward_per_assignment unusable", p, err);
 
     struct dw_task_row *t = dw_page_rows_add_task(&out->rows);
     if (!t)
@@ -378,7 +327,7 @@ static enum dw_status parse_pool(const struct dw_platform_ctx *ctx,
     json_t *mx = json_object_get(p, "assignment_max_duration_seconds");
     if (json_is_integer(mx) && json_integer_value(mx) >= 0)
         t->max_time_s = (int64_t)json_integer_value(mx);
-    if (!get_time(p, "created", &t->created_at))
+    if (!dw_json_get_time(p, "created", &t->created_at))
         t->created_at = DW_TIME_NONE;
     return push_list(ctx, &out->follow, TK_ASSIGNMENTS, false,
                      "/api/v1/assignments", id, err);
@@ -409,42 +358,46 @@ static enum dw_status parse_assignment(const struct dw_platform_ctx *ctx,
     if (st != DW_OK)
         return st;
     if (!item_id(a, id, sizeof(id)))
-        return quarantine(req, out, index, "missing id", a, err);
+        return dw_json_quarantine(req, out, index, "missing id", a, err);
     if (!have_worker)
-        return quarantine(req, out, index, "missing user_id", a, err);
+        return dw_json_quarantine(req, out, index, "missing user_id", a, err);
     const char *raw = json_string_value(json_object_get(a, "status"));
     if (!raw || !*raw)
-        return quarantine(req, out, index, "missing status", a, err);
+        return dw_json_quarantine(req, out, index, "missing status", a, err);
     static const char *const fields[] = {"created",  "submitted", "accepted",
                                          "rejected", "skipped",   "expired"};
     int64_t *slots[] = {&created,  &submitted, &accepted,
                         &rejected, &skipped,   &expired};
     for (size_t i = 0; i < 6; i++) {
-        if (!get_time(a, fields[i], slots[i])) {
+        if (!dw_json_get_time(a, fields[i], slots[i])) {
             char why[64];
             snprintf(why, sizeof(why), "%s unparseable", fields[i]);
-            return quarantine(req, out, index, why, a, err);
+            return dw_json_quarantine(req, out, index, why, a, err);
         }
         if (future(ctx, *slots[i]))
-            return quarantine(req, out, index, "timestamp in the future", a,
-                              err);
+            return dw_json_quarantine(req, out, index,
+                                      "timestamp in the future", a, err);
     }
     if (created == DW_TIME_NONE)
-        return quarantine(req, out, index, "missing created", a, err);
+        return dw_json_quarantine(req, out, index, "missing created", a, err);
     enum dw_unit_status norm = map_status(raw);
     int64_t end = submitted != DW_TIME_NONE ? submitted
                                             : ended_at(norm, skipped, expired);
     int64_t decided = accepted != DW_TIME_NONE ? accepted : rejected;
     if (end != DW_TIME_NONE && end < created)
-        return quarantine(req, out, index, "ended before created", a, err);
+        return dw_json_quarantine(req, out, index, "ended before created", a,
+                                  err);
     if (decided != DW_TIME_NONE && decided < created)
-        return quarantine(req, out, index, "decided before created", a, err);
+        return dw_json_quarantine(req, out, index, "decided before created", a,
+                                  err);
     json_t *rew = json_object_get(a, "reward");
     bool has_reward = rew && !json_is_null(rew);
     if (has_reward && !json_is_number(rew))
-        return quarantine(req, out, index, "reward not a number", a, err);
-    if (has_reward && (!usd_micros(rew, &micros) || micros < 0))
-        return quarantine(req, out, index, "reward out of range", a, err);
+        return dw_json_quarantine(req, out, index, "reward not a number", a,
+                                  err);
+    if (has_reward && (!dw_json_money(rew, CURRENCY, &micros) || micros < 0))
+        return dw_json_quarantine(req, out, index, "reward out of range", a,
+                                  err);
     /* Outside the look-back window: settled, already collected. */
     if (ctx->since != DW_TIME_NONE && created < ctx->since) {
         out->skipped++;
@@ -486,18 +439,22 @@ static enum dw_status parse_bonus(const struct dw_platform_ctx *ctx,
     if (st != DW_OK)
         return st;
     if (!item_id(b, id, sizeof(id)))
-        return quarantine(req, out, index, "missing id", b, err);
+        return dw_json_quarantine(req, out, index, "missing id", b, err);
     if (!have_worker)
-        return quarantine(req, out, index, "missing user_id", b, err);
+        return dw_json_quarantine(req, out, index, "missing user_id", b, err);
     json_t *amount = json_object_get(b, "amount");
     if (!json_is_number(amount))
-        return quarantine(req, out, index, "amount not a number", b, err);
-    if (!usd_micros(amount, &micros) || micros < 0)
-        return quarantine(req, out, index, "amount out of range", b, err);
-    if (!get_time(b, "created", &created))
-        return quarantine(req, out, index, "created unparseable", b, err);
+        return dw_json_quarantine(req, out, index, "amount not a number", b,
+                                  err);
+    if (!dw_json_money(amount, CURRENCY, &micros) || micros < 0)
+        return dw_json_quarantine(req, out, index, "amount out of range", b,
+                                  err);
+    if (!dw_json_get_time(b, "created", &created))
+        return dw_json_quarantine(req, out, index, "created unparseable", b,
+                                  err);
     if (future(ctx, created))
-        return quarantine(req, out, index, "timestamp in the future", b, err);
+        return dw_json_quarantine(req, out, index, "timestamp in the future", b,
+                                  err);
     if (ctx->since != DW_TIME_NONE && created != DW_TIME_NONE &&
         created < ctx->since) {
         out->skipped++;
@@ -526,14 +483,12 @@ static enum dw_status toloka_parse(const struct dw_platform_ctx *ctx,
                                    struct dw_parse_out *out,
                                    struct dw_error *err)
 {
-    json_error_t jerr = {0};
     enum dw_status st = DW_OK;
-    json_t *root = body ? json_loadb(body, len, 0, &jerr) : NULL;
+    json_t *root;
 
-    if (!root)
-        /* jerr.text quotes the body (worker ids): only the offset. */
-        return dw_error_set(err, DW_ERR_PARSE, "not JSON (at byte %d of %zu)",
-                            jerr.position, len);
+    st = dw_json_load(body, len, &root, err);
+    if (st != DW_OK)
+        return st;
     json_t *items = json_object_get(root, "items");
     json_t *more = json_object_get(root, "has_more");
     if (!json_is_object(root) || !json_is_array(items)) {
@@ -561,7 +516,8 @@ static enum dw_status toloka_parse(const struct dw_platform_ctx *ctx,
     json_array_foreach(items, i, item)
     {
         if (!json_is_object(item))
-            st = quarantine(req, out, (int)i, "not an object", item, err);
+            st = dw_json_quarantine(req, out, (int)i, "not an object", item,
+                                    err);
         else if (req->kind == TK_POOLS)
             st = parse_pool(ctx, req, (int)i, item, out, err);
         else if (req->kind == TK_ASSIGNMENTS)
@@ -571,10 +527,7 @@ static enum dw_status toloka_parse(const struct dw_platform_ctx *ctx,
         if (st != DW_OK)
             goto done;
     }
-    /* Sorted keys: the same content lands with the same sha256. */
-    out->landed = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-    if (!out->landed)
-        st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
+    st = dw_json_land(root, out, err);
 done:
     json_decref(root);
     return st;

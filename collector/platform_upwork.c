@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "adapter_json.h"
 #include "buf.h"
 #include "dwtime.h"
 #include "money.h"
@@ -477,18 +478,7 @@ static bool parse_amount(json_t *v, const char *cur, int64_t *micros)
     if (json_is_string(v))
         return dw_money_parse(json_string_value(v), micros, NULL) == DW_OK &&
                *micros >= 0;
-    if (json_is_integer(v)) {
-        json_int_t n = json_integer_value(v);
-        if (n < 0 || n > INT64_MAX / DW_MICROS)
-            return false;
-        *micros = (int64_t)n * DW_MICROS;
-        return true;
-    }
-    if (json_is_real(v))
-        return dw_money_from_json_real(json_real_value(v), false, cur, micros,
-                                       NULL) == DW_OK &&
-               *micros >= 0;
-    return false;
+    return dw_json_money(v, cur, micros) && *micros >= 0;
 }
 
 /* Money {rawValue, currency} with a known currency. */
@@ -569,13 +559,6 @@ static bool present(json_t *o, const char *key)
 
 /* ---- rows ---- */
 
-static const char *url_path(const char *url)
-{
-    const char *p = strstr(url, "://");
-    p = p ? strchr(p + 3, '/') : url;
-    return p ? p : "/";
-}
-
 static enum dw_status quarantine(const struct dw_request *req,
                                  struct dw_parse_out *out, int index,
                                  const char *reason, json_t *rec,
@@ -583,17 +566,14 @@ static enum dw_status quarantine(const struct dw_request *req,
 {
     /* The page names the query, not just "/graphql". */
     struct dw_buf page;
-    char *text = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
-    enum dw_status st = DW_ERR_NOMEM;
+    enum dw_status st;
     dw_buf_init(&page, 4096);
-    if (text && dw_buf_printf(&page, "%s#%s", url_path(req->url),
-                              root_field(req->kind)) == DW_OK)
-        st =
-            dw_page_rows_quarantine(&out->rows, page.data, index, reason, text);
+    if (dw_buf_printf(&page, "%s#%s", dw_url_path(req->url),
+                      root_field(req->kind)) == DW_OK)
+        st = dw_json_quarantine_at(out, page.data, index, reason, rec, err);
+    else
+        st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
     dw_buf_release(&page);
-    free(text);
-    if (st != DW_OK)
-        dw_error_set(err, st, "out of memory");
     return st;
 }
 
@@ -979,12 +959,8 @@ static enum dw_status upwork_parse(const struct dw_platform_ctx *ctx,
         st = parse_diary(ctx, req, scope, data, out, err);
     else
         st = parse_edges(ctx, req, scope, data, out, err);
-    if (st == DW_OK) {
-        /* Sorted keys: the same content lands with the same sha256. */
-        out->landed = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-        if (!out->landed)
-            st = dw_error_set(err, DW_ERR_NOMEM, "out of memory");
-    }
+    if (st == DW_OK)
+        st = dw_json_land(root, out, err);
 done:
     json_decref(scope);
     json_decref(root);

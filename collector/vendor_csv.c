@@ -392,15 +392,7 @@ static bool real_text(double v, char *out)
     int64_t m;
     if (dw_money_from_json_real(v, false, NULL, &m, NULL) != DW_OK)
         return false;
-    dw_money_format(m, 6, out);
-    char *dot = strchr(out, '.');
-    if (dot) {
-        char *z = out + strlen(out) - 1;
-        while (z > dot && *z == '0')
-            *z-- = '\0';
-        if (z == dot)
-            *z = '\0';
-    }
+    dw_money_format_trim(m, out);
     return true;
 }
 

@@ -1,8 +1,10 @@
 /* common/db.c — libpq helpers: connect, exec, transactions, locks, COPY. */
 #include "db.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dwtime.h"
@@ -600,4 +602,21 @@ enum dw_status dw_copy_split(char *line, char **fields, size_t max, size_t *n)
     }
     *n = count;
     return DW_OK;
+}
+
+int dw_copy_field_i64(const char *f, int64_t none, int64_t *out)
+{
+    char *end;
+    long long v;
+
+    if (f == NULL) {
+        *out = none;
+        return 0;
+    }
+    errno = 0;
+    v = strtoll(f, &end, 10);
+    if (errno != 0 || end == f || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
 }

@@ -101,4 +101,10 @@ enum dw_status dw_copy_out(PGconn *conn, const char *copy_sql,
  */
 enum dw_status dw_copy_split(char *line, char **fields, size_t max, size_t *n);
 
+/*
+ * A field from dw_copy_split as a whole decimal int64: NULL gives none.
+ * Returns 0, or -1 when the text is not a whole int64 in range.
+ */
+int dw_copy_field_i64(const char *f, int64_t none, int64_t *out);
+
 #endif

@@ -262,6 +262,19 @@ const char *dw_money_format(int64_t micros, int digits, char *out)
     return out;
 }
 
+const char *dw_money_format_trim(int64_t micros, char *out)
+{
+    size_t n;
+
+    dw_money_format(micros, 6, out);
+    n = strlen(out);
+    while (n > 0 && out[n - 1] == '0')
+        out[--n] = '\0';
+    if (n > 0 && out[n - 1] == '.')
+        out[--n] = '\0';
+    return out;
+}
+
 enum dw_status dw_money_muldiv(int64_t a, int64_t num, int64_t den,
                                int64_t *out)
 {

@@ -48,6 +48,12 @@ enum dw_status dw_money_from_json_real(double v, bool scale_minor,
 const char *dw_money_format(int64_t micros, int digits, char *out);
 
 /*
+ * Formats micro-units as the shortest exact decimal: 62500000 -> "62.5",
+ * 48000000 -> "48". out must hold at least 32 bytes. Returns out.
+ */
+const char *dw_money_format_trim(int64_t micros, char *out);
+
+/*
  * True when code is an active ISO 4217 code this build knows, or one
  * withdrawn lately that old records still carry (HRK, SLL, ZWL, CUC, ANG).
  * Upper case only.

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "db.h"
+#include "import_common.h"
 #include "log.h"
 #include "money.h"
 
@@ -415,9 +416,10 @@ static const char insert_sql[] =
     " ORDER BY rate_date, quote"
     " ON CONFLICT (base, quote, rate_date) DO NOTHING";
 
-static enum dw_status copy_rows(PGconn *conn, const struct dw_fx_set *set,
+static enum dw_status copy_rows(PGconn *conn, const void *rows,
                                 struct dw_error *err)
 {
+    const struct dw_fx_set *set = rows;
     struct dw_copy c;
     enum dw_status st;
 
@@ -438,7 +440,9 @@ static enum dw_status copy_rows(PGconn *conn, const struct dw_fx_set *set,
     return st;
 }
 
-static void add_conflicts(PGresult *r, struct dw_import_errors *conflicts)
+static enum dw_status add_conflicts(PGresult *r,
+                                    struct dw_import_errors *conflicts,
+                                    struct dw_error *err)
 {
     for (int i = 0; i < PQntuples(r); i++) {
         unsigned long line = strtoul(PQgetvalue(r, i, 0), NULL, 10);
@@ -452,6 +456,9 @@ static void add_conflicts(PGresult *r, struct dw_import_errors *conflicts)
                             PQgetvalue(r, i, 3), PQgetvalue(r, i, 5),
                             PQgetvalue(r, i, 4));
     }
+    return dw_error_set(err, DW_ERR_INVALID, "%d rate%s from stored rates",
+                        PQntuples(r),
+                        PQntuples(r) == 1 ? " differs" : "s differ");
 }
 
 enum dw_status dw_fx_import(PGconn *conn, const struct dw_fx_set *set,
@@ -460,42 +467,23 @@ enum dw_status dw_fx_import(PGconn *conn, const struct dw_fx_set *set,
                             struct dw_error *err)
 {
     const char *params[1] = {source};
-    PGresult *r = NULL;
+    const struct dw_import_store store = {
+        .lock_sql = "LOCK TABLE dw.fx_rate IN SHARE ROW EXCLUSIVE MODE",
+        .stage_sql = stage_sql,
+        .conflict_sql = conflict_sql,
+        .insert_sql = insert_sql,
+        .n_params = 1,
+        .params = params,
+        .copy = copy_rows,
+        .conflicts = add_conflicts,
+    };
     enum dw_status st;
 
     memset(res, 0, sizeof(*res));
     res->read = set->n;
-    st = dw_db_begin(conn, err);
-    if (st != DW_OK)
-        return st;
-    st = dw_db_exec(conn, "LOCK TABLE dw.fx_rate IN SHARE ROW EXCLUSIVE MODE",
-                    0, NULL, NULL, err);
+    st = dw_import_store(conn, &store, set, conflicts, &res->inserted, err);
     if (st == DW_OK)
-        st = dw_db_exec(conn, stage_sql, 0, NULL, NULL, err);
-    if (st == DW_OK)
-        st = copy_rows(conn, set, err);
-    if (st == DW_OK)
-        st = dw_db_exec(conn, conflict_sql, 0, NULL, &r, err);
-    if (st == DW_OK && PQntuples(r) > 0) {
-        add_conflicts(r, conflicts);
-        st = dw_error_set(err, DW_ERR_INVALID, "%d rate%s from stored rates",
-                          PQntuples(r),
-                          PQntuples(r) == 1 ? " differs" : "s differ");
-    }
-    PQclear(r);
-    r = NULL;
-    if (st == DW_OK)
-        st = dw_db_exec(conn, insert_sql, 1, params, &r, err);
-    if (st == DW_OK) {
-        res->inserted = strtoul(PQcmdTuples(r), NULL, 10);
         res->present = res->read - res->inserted;
-        PQclear(r);
-        st = dw_db_commit(conn, err);
-    }
-    if (st != DW_OK) {
-        dw_db_rollback(conn);
-        res->inserted = res->present = 0;
-    }
     return st;
 }
 
@@ -517,35 +505,15 @@ int dw_admin_import_fx(const char *url, const char *path, const char *source,
     st = dw_read_file(path, &buf, &len, &err);
     if (st == DW_OK)
         st = dw_fx_parse(buf, len, &set, &err);
-    if (st != DW_OK) {
-        fprintf(errs, "%s%s%s\n", st == DW_ERR_PARSE ? path : "",
-                st == DW_ERR_PARSE ? ":" : "", err.msg);
-        rc = st == DW_ERR_NOMEM ? DW_EXIT_FAILED : DW_EXIT_USAGE;
+    rc = dw_import_report_file("import-fx", path, st, &err, &set.errors, errs);
+    if (rc != DW_EXIT_OK)
         goto done;
-    }
-    if (dw_import_errors_count(&set.errors) > 0) {
-        dw_import_errors_print(&set.errors, path, errs);
-        fprintf(errs, "import-fx: %zu error%s in %s: nothing imported\n",
-                dw_import_errors_count(&set.errors),
-                dw_import_errors_count(&set.errors) == 1 ? "" : "s", path);
-        rc = DW_EXIT_USAGE;
-        goto done;
-    }
     st = dw_db_connect(url, "dw-admin", &conn, &err);
     if (st == DW_OK)
         st = dw_fx_import(conn, &set, source, &res, &conflicts, &err);
-    if (st == DW_ERR_INVALID) {
-        dw_import_errors_sort(&conflicts);
-        dw_import_errors_print(&conflicts, path, errs);
-        fprintf(errs, "import-fx: %s: nothing imported\n", err.msg);
-        rc = DW_EXIT_USAGE;
+    rc = dw_import_report_store("import-fx", path, st, &err, &conflicts, errs);
+    if (rc != DW_EXIT_OK)
         goto done;
-    }
-    if (st != DW_OK) {
-        dw_log_error("import-fx", &err);
-        rc = (int)dw_exit_code(st);
-        goto done;
-    }
     dw_log(DW_LOG_INFO, "import-fx",
            "layout=%s read=%zu new=%zu present=%zu missing=%zu "
            "withdrawn=%zu",

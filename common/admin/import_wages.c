@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "import_common.h"
 #include "log.h"
 #include "money.h"
 
@@ -292,9 +293,10 @@ static const char *amount_text(const char *micros, char *out)
     return out;
 }
 
-static enum dw_status copy_rows(PGconn *conn, const struct dw_wage_set *set,
+static enum dw_status copy_rows(PGconn *conn, const void *rows,
                                 struct dw_error *err)
 {
+    const struct dw_wage_set *set = rows;
     struct dw_copy c;
     enum dw_status st;
 
@@ -325,7 +327,9 @@ static enum dw_status copy_rows(PGconn *conn, const struct dw_wage_set *set,
     return st;
 }
 
-static void add_conflicts(PGresult *r, struct dw_import_errors *conflicts)
+static enum dw_status add_conflicts(PGresult *r,
+                                    struct dw_import_errors *conflicts,
+                                    struct dw_error *err)
 {
     char was[32], now[32];
 
@@ -343,6 +347,9 @@ static void add_conflicts(PGresult *r, struct dw_import_errors *conflicts)
             amount_text(PQgetvalue(r, i, 5), now), PQgetvalue(r, i, 6),
             PQgetvalue(r, i, 7), PQgetvalue(r, i, 8));
     }
+    return dw_error_set(err, DW_ERR_INVALID,
+                        "%d row%s would change stored wage floors",
+                        PQntuples(r), PQntuples(r) == 1 ? "" : "s");
 }
 
 enum dw_status dw_wages_import(PGconn *conn, const struct dw_wage_set *set,
@@ -350,46 +357,21 @@ enum dw_status dw_wages_import(PGconn *conn, const struct dw_wage_set *set,
                                struct dw_import_errors *conflicts,
                                struct dw_error *err)
 {
-    PGresult *r = NULL;
+    const struct dw_import_store store = {
+        .lock_sql = "LOCK TABLE dw.wage_floor IN SHARE ROW EXCLUSIVE MODE",
+        .stage_sql = stage_sql,
+        .conflict_sql = conflict_sql,
+        .insert_sql = insert_sql,
+        .copy = copy_rows,
+        .conflicts = add_conflicts,
+    };
     enum dw_status st;
 
     memset(res, 0, sizeof(*res));
     res->read = set->n;
-    st = dw_db_begin(conn, err);
-    if (st != DW_OK)
-        return st;
-    /* Writers wait for us (readers do not): the check below stays true
-       until the insert. */
-    st = dw_db_exec(conn,
-                    "LOCK TABLE dw.wage_floor IN SHARE ROW EXCLUSIVE "
-                    "MODE",
-                    0, NULL, NULL, err);
+    st = dw_import_store(conn, &store, set, conflicts, &res->inserted, err);
     if (st == DW_OK)
-        st = dw_db_exec(conn, stage_sql, 0, NULL, NULL, err);
-    if (st == DW_OK)
-        st = copy_rows(conn, set, err);
-    if (st == DW_OK)
-        st = dw_db_exec(conn, conflict_sql, 0, NULL, &r, err);
-    if (st == DW_OK && PQntuples(r) > 0) {
-        add_conflicts(r, conflicts);
-        st = dw_error_set(err, DW_ERR_INVALID,
-                          "%d row%s would change stored wage floors",
-                          PQntuples(r), PQntuples(r) == 1 ? "" : "s");
-    }
-    PQclear(r);
-    r = NULL;
-    if (st == DW_OK)
-        st = dw_db_exec(conn, insert_sql, 0, NULL, &r, err);
-    if (st == DW_OK) {
-        res->inserted = strtoul(PQcmdTuples(r), NULL, 10);
         res->present = res->read - res->inserted;
-        PQclear(r);
-        st = dw_db_commit(conn, err);
-    }
-    if (st != DW_OK) {
-        dw_db_rollback(conn);
-        res->inserted = res->present = 0;
-    }
     return st;
 }
 
@@ -409,35 +391,17 @@ int dw_admin_import_wages(const char *url, const char *path, FILE *out,
     st = dw_read_file(path, &buf, &len, &err);
     if (st == DW_OK)
         st = dw_wages_parse(buf, len, &set, &err);
-    if (st != DW_OK) {
-        fprintf(errs, "%s%s%s\n", st == DW_ERR_PARSE ? path : "",
-                st == DW_ERR_PARSE ? ":" : "", err.msg);
-        rc = st == DW_ERR_NOMEM ? DW_EXIT_FAILED : DW_EXIT_USAGE;
+    rc = dw_import_report_file("import-wages", path, st, &err, &set.errors,
+                               errs);
+    if (rc != DW_EXIT_OK)
         goto done;
-    }
-    if (dw_import_errors_count(&set.errors) > 0) {
-        dw_import_errors_print(&set.errors, path, errs);
-        fprintf(errs, "import-wages: %zu error%s in %s: nothing imported\n",
-                dw_import_errors_count(&set.errors),
-                dw_import_errors_count(&set.errors) == 1 ? "" : "s", path);
-        rc = DW_EXIT_USAGE;
-        goto done;
-    }
     st = dw_db_connect(url, "dw-admin", &conn, &err);
     if (st == DW_OK)
         st = dw_wages_import(conn, &set, &res, &conflicts, &err);
-    if (st == DW_ERR_INVALID) {
-        dw_import_errors_sort(&conflicts);
-        dw_import_errors_print(&conflicts, path, errs);
-        fprintf(errs, "import-wages: %s: nothing imported\n", err.msg);
-        rc = DW_EXIT_USAGE;
+    rc = dw_import_report_store("import-wages", path, st, &err, &conflicts,
+                                errs);
+    if (rc != DW_EXIT_OK)
         goto done;
-    }
-    if (st != DW_OK) {
-        dw_log_error("import-wages", &err);
-        rc = (int)dw_exit_code(st);
-        goto done;
-    }
     dw_log(DW_LOG_INFO, "import-wages", "read=%zu new=%zu present=%zu",
            res.read, res.inserted, res.present);
     fprintf(out, "import-wages: %zu rows read, %zu new, %zu already present\n",

@@ -371,24 +371,22 @@ static bool read_raw_id(char *buf, size_t n)
     return len > 0;
 }
 
-static int cmd_pseudonym(const struct opts *o, int argc, char **argv)
+/*
+ * The worker key (into wk) of `CMD PLATFORM RAW_ID`, a RAW_ID of "-" read
+ * from standard input; *key is the pseudonym key used (borrowed). -1 when
+ * done, else the exit code, after saying why.
+ */
+static int worker_key_arg(const char *cmd, const char *const pos[2], int npos,
+                          bool demo, const char **key,
+                          char wk[DW_PSEUDONYM_HEX])
 {
     struct dw_error err = {0};
     char raw[RAW_ID_MAX];
-    char out[DW_PSEUDONYM_HEX];
-    const char *pos[2];
-    const char *key = NULL, *raw_id;
-    bool demo = false;
-    const struct command_flags flags = {&demo, NULL, NULL};
-    int npos, rc;
+    const char *raw_id;
+    int rc = -1;
 
-    (void)o;
-    rc = parse_command_args(&commands[CMD_PSEUDONYM], argc, argv, &flags, pos,
-                            2, &npos);
-    if (rc >= 0)
-        return rc;
     if (npos != 2)
-        return usage_error("%s", "pseudonym needs PLATFORM and RAW_ID");
+        return usage_error("%s needs PLATFORM and RAW_ID", cmd);
     if (!known_platform(pos[0]))
         return usage_error("unknown platform '%s' (prolific, toloka, upwork, "
                            "mturk, file)",
@@ -399,11 +397,32 @@ static int cmd_pseudonym(const struct opts *o, int argc, char **argv)
             return usage_error("%s", "no raw id on standard input");
         raw_id = raw;
     }
-    if (dw_pseudonym_key_from_env(demo, &key, &err) != DW_OK ||
-        dw_pseudonym(key, pos[0], raw_id, out, &err) != DW_OK) {
-        fprintf(stderr, "dw-admin: pseudonym: %s\n", err.msg);
-        return (int)dw_exit_code(err.code);
+    if (dw_pseudonym_key_from_env(demo, key, &err) != DW_OK ||
+        dw_pseudonym(*key, pos[0], raw_id, wk, &err) != DW_OK) {
+        fprintf(stderr, "dw-admin: %s: %s\n", cmd, err.msg);
+        rc = (int)dw_exit_code(err.code);
     }
+    memset(raw, 0, sizeof(raw)); /* the raw id is not needed any more */
+    return rc;
+}
+
+static int cmd_pseudonym(const struct opts *o, int argc, char **argv)
+{
+    char out[DW_PSEUDONYM_HEX];
+    const char *pos[2];
+    const char *key = NULL;
+    bool demo = false;
+    const struct command_flags flags = {&demo, NULL, NULL};
+    int npos, rc;
+
+    (void)o;
+    rc = parse_command_args(&commands[CMD_PSEUDONYM], argc, argv, &flags, pos,
+                            2, &npos);
+    if (rc >= 0)
+        return rc;
+    rc = worker_key_arg("pseudonym", pos, npos, demo, &key, out);
+    if (rc >= 0)
+        return rc;
     if (demo && strcmp(key, DW_PSEUDONYM_DEMO_KEY) == 0)
         dw_log(DW_LOG_WARN, "pseudonym", "key=demo note=not_for_real_data");
     printf("%s\n", out);
@@ -456,11 +475,9 @@ static int cmd_import_fx(const struct opts *o, int argc, char **argv)
 static int cmd_erase_worker(const struct opts *o, int argc, char **argv)
 {
     struct dw_config cfg;
-    struct dw_error err = {0};
-    char raw[RAW_ID_MAX];
     char worker_key[DW_PSEUDONYM_HEX];
     const char *pos[2];
-    const char *key = NULL, *raw_id, *url;
+    const char *key = NULL, *url;
     bool demo = false, dry_run = false;
     const struct command_flags flags = {&demo, &dry_run, NULL};
     int npos, rc;
@@ -469,24 +486,9 @@ static int cmd_erase_worker(const struct opts *o, int argc, char **argv)
                             pos, 2, &npos);
     if (rc >= 0)
         return rc;
-    if (npos != 2)
-        return usage_error("%s", "erase-worker needs PLATFORM and RAW_ID");
-    if (!known_platform(pos[0]))
-        return usage_error("unknown platform '%s' (prolific, toloka, upwork, "
-                           "mturk, file)",
-                           pos[0]);
-    raw_id = pos[1];
-    if (strcmp(raw_id, "-") == 0) {
-        if (!read_raw_id(raw, sizeof(raw)))
-            return usage_error("%s", "no raw id on standard input");
-        raw_id = raw;
-    }
-    if (dw_pseudonym_key_from_env(demo, &key, &err) != DW_OK ||
-        dw_pseudonym(key, pos[0], raw_id, worker_key, &err) != DW_OK) {
-        fprintf(stderr, "dw-admin: erase-worker: %s\n", err.msg);
-        return (int)dw_exit_code(err.code);
-    }
-    memset(raw, 0, sizeof(raw)); /* the raw id is not needed any more */
+    rc = worker_key_arg("erase-worker", pos, npos, demo, &key, worker_key);
+    if (rc >= 0)
+        return rc;
     if (demo && strcmp(key, DW_PSEUDONYM_DEMO_KEY) == 0)
         dw_log(DW_LOG_WARN, "erase-worker", "key=demo note=not_for_real_data");
     rc = database_url(o, "erase-worker", &cfg, &url);
