@@ -201,7 +201,9 @@ enum dw_status dw_monitoring_worker(const struct dw_monitoring_limits *l,
             w->metered_us += s->duration_us;
         w->screenshots += s->screenshots;
         w->webcam_shots += s->webcam_shots;
-        if (n_work > 0 && dw_segment_collects(s) &&
+        /* Off shift: it captured something, the worker was idle in it,
+         * and it lies outside every unit's span (widened by a cell). */
+        if (n_work > 0 && dw_segment_collects(s) && !s->active &&
             dw_segment_offshift(work, n_work, s)) {
             w->offshift_segments++;
             if (w->first_offshift_at == DW_TIME_NONE ||

@@ -41,6 +41,8 @@ struct dw_segment {
     int64_t screenshots; /* >= 0 */
     int64_t webcam_shots;
     bool metered; /* keyboard or mouse counts were recorded */
+    bool active;  /* input events or an activity level above 0: the worker
+                     was working in the cell, so it is never off shift */
 };
 
 /* Whether the cell collected anything: screenshots, webcam shots or

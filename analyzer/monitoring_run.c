@@ -35,7 +35,12 @@ static const char stream_sql[] =
     " current_setting('dw_mon.shard_k')::int AS shard_k), "
     "seg AS (SELECT a.worker_key, s.vendor_id, a.started_at, a.duration_s,"
     " a.screenshots, a.webcam_shots,"
-    " (a.keyboard_events IS NOT NULL OR a.mouse_events IS NOT NULL) AS m"
+    /* 'a' active (input or an activity level), 't' metered but idle,
+     * 'f' not metered. */
+    " CASE WHEN coalesce(a.keyboard_events, 0) + coalesce(a.mouse_events, 0)"
+    "   > 0 OR coalesce(a.activity_level, 0) > 0 THEN 'a'"
+    "  WHEN a.keyboard_events IS NOT NULL OR a.mouse_events IS NOT NULL"
+    "  THEN 't' ELSE 'f' END AS m"
     " FROM dw.activity_segment a JOIN dw.source s"
     "  ON s.source_id = a.source_id, p"
     " WHERE a.started_at >= p.t_from AND a.started_at < p.t_to"
@@ -280,7 +285,8 @@ static enum dw_status add_row(struct mon *m, char **f)
         s->duration_us = a * DW_USEC;
         s->screenshots = shots;
         s->webcam_shots = webcam;
-        s->metered = strcmp(f[F_M], "t") == 0;
+        s->metered = strcmp(f[F_M], "a") == 0 || strcmp(f[F_M], "t") == 0;
+        s->active = strcmp(f[F_M], "a") == 0;
     } else if (strcmp(f[F_KIND], "i") == 0) {
         if (m->n_iv == m->cap_iv) {
             void *p = grow(m->iv, &m->cap_iv, sizeof *m->iv);

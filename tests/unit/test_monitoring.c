@@ -29,7 +29,7 @@ static int64_t at(int day, int hh, int mm)
 static struct dw_segment cell(int64_t start, int64_t shots, int64_t webcam,
                               bool metered)
 {
-    struct dw_segment s = {start, 10 * MIN_US, shots, webcam, metered};
+    struct dw_segment s = {start, 10 * MIN_US, shots, webcam, metered, false};
     return s;
 }
 
@@ -111,6 +111,32 @@ static void a_cell_beyond_one_cell_of_work_is_off_shift(void **state)
     s = cell(at(0, 20, 0), 1, 0, true); /* after everything */
     assert_true(dw_segment_offshift(work, 2, &s));
     assert_true(dw_segment_offshift(work, 0, &s));
+}
+
+/* Upwork bills tracked cells by the day: a cell with input activity is
+ * work even outside the units' spans, so it is never off shift. Monday
+ * work 09:00-10:00; at 14:00 an active cell with a screenshot (working,
+ * not counted) and at 15:00 an idle one with a screenshot (counted): 1. */
+static void an_active_cell_outside_the_units_is_not_off_shift(void **state)
+{
+    struct dw_interval work[] = {{at(0, 9, 0), at(0, 10, 0)}};
+    struct dw_segment seg[2];
+    struct dw_paid_week paid[] = {
+        {dw_days_from_civil(2026, 11, 2), 3600 * DW_USEC}};
+    struct dw_monitoring_weeks out;
+
+    (void)state;
+    seg[0] = cell(at(0, 14, 0), 1, 0, true);
+    seg[0].active = true;
+    seg[1] = cell(at(0, 15, 0), 1, 0, true);
+    dw_monitoring_weeks_init(&out);
+    assert_int_equal(
+        dw_monitoring_worker(&seeded, work, 1, seg, 2, paid, 1, &out, NULL),
+        DW_OK);
+    assert_int_equal(out.n, 1);
+    assert_int_equal(out.v[0].offshift_segments, 1);
+    assert_int_equal(out.v[0].first_offshift_at, at(0, 15, 0));
+    dw_monitoring_weeks_release(&out);
 }
 
 static void a_worker_week_counts_cells_rates_and_off_shift_capture(void **state)
@@ -205,8 +231,8 @@ static void a_manual_cell_collects_nothing_and_is_never_off_shift(void **state)
 static void bad_cells_and_spans_are_refused_by_name(void **state)
 {
     struct dw_interval back[] = {{at(0, 10, 0), at(0, 9, 0)}};
-    struct dw_segment zero[] = {{at(0, 9, 0), 0, 1, 0, true}};
-    struct dw_segment neg[] = {{at(0, 9, 0), MIN_US, -1, 0, true}};
+    struct dw_segment zero[] = {{at(0, 9, 0), 0, 1, 0, true, false}};
+    struct dw_segment neg[] = {{at(0, 9, 0), MIN_US, -1, 0, true, false}};
     struct dw_monitoring_weeks out;
     struct dw_error err = {0};
 
@@ -345,6 +371,7 @@ int main(void)
         cmocka_unit_test(
             a_worker_week_counts_cells_rates_and_off_shift_capture),
         cmocka_unit_test(without_work_intervals_off_shift_is_not_assessed),
+        cmocka_unit_test(an_active_cell_outside_the_units_is_not_off_shift),
         cmocka_unit_test(a_manual_cell_collects_nothing_and_is_never_off_shift),
         cmocka_unit_test(bad_cells_and_spans_are_refused_by_name),
         cmocka_unit_test(emotion_inference_in_use_is_critical),
