@@ -233,7 +233,7 @@ static const struct dw_practice_rule practices[] = {
     {"webcam", NULL, NULL},
     {"activity_tracking", NULL, NULL},
     {"keystroke_content", "practice_keystroke_content",
-     "keystroke content logging (decentwork method, domain.md 5.3)"},
+     "keystroke content logging (decentwork method)"},
     {"emotion_inference", "practice_emotion_inference",
      "Directive (EU) 2024/2831 Art. 7(1)(a): emotional or psychological "
      "state"},

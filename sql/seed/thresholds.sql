@@ -1,7 +1,7 @@
 -- thresholds.sql: the decent-work threshold table, threshold_set 'default'.
 -- Idempotent: re-run by every `dw-admin migrate`; an existing row is never
 -- rewritten. To change a value, add a row with a later valid_from.
--- Values and sources: reference/domain.md sections 4 and 8. The note says how
+-- Values and sources: docs/method.md, with each row's citation. The note says how
 -- well the figure is verified: [V] verified, [P] partly, [U] unverified,
 -- PROPOSAL = a design choice no external standard fixes.
 -- valid_from: the date the instrument took effect; 1970-01-01 for method
@@ -18,7 +18,7 @@ VALUES
  'Hara et al., "A Data-Driven Analysis of Workers'' Earnings on Amazon Mechanical Turk", CHI 2018, doi:10.1145/3173574.3174023 (interval clustering)',
  '[P] gap between task intervals merged as parallel work'),
 ('default', 'search_gap_max', 600, 's', '1970-01-01',
- 'decentwork method (domain.md section 8); Hara et al. CHI 2018 count time between tasks, exact parameter not retrieved',
+ 'decentwork method (docs/method.md); Hara et al. CHI 2018 count time between tasks, exact parameter not retrieved',
  'PROPOSAL: gaps up to this between work clusters count as unpaid search/waiting time'),
 ('default', 'unpaid_gross_up', 0.33, 'unpaid h per paid h', '1970-01-01',
  'ILO 2018, Digital labour platforms and the future of work, https://www.ilo.org/publications/digital-labour-platforms-and-future-work-towards-decent-work-online-world (USD 4.43 paid vs 3.31 total per h); Toxtli, Suri, Savage, CSCW 2021 (3.76 vs 2.83)',
@@ -85,7 +85,7 @@ VALUES
  'Directive 2003/88/EC Art. 8', '[V]'),
 -- Payment practice -----------------------------------------------------------
 ('default', 'payment_delay_warn', 14, 'days submit to paid (median)', '1970-01-01',
- 'decentwork method (domain.md section 7): Upwork ~10 days, Prolific auto-approval 21 days, MTurk at most 30 days',
+ 'decentwork method (docs/method.md): Upwork ~10 days, Prolific auto-approval 21 days, MTurk at most 30 days',
  'PROPOSAL'),
 ('default', 'payment_delay_red', 30, 'days submit to paid (p90)', '1970-01-01',
  'MTurk AutoApprovalDelayInSeconds max 2,592,000 s; Directive 2011/7/EU (late payment) Art. 3, 30 days default',
@@ -104,18 +104,18 @@ VALUES
  '[V] any count above this is red'),
 -- Monitoring -----------------------------------------------------------------
 ('default', 'sph_band_0_max', 0, 'screenshots per tracked hour', '1970-01-01',
- 'decentwork method; anchored on Time Doctor / Upwork / Hubstaff defaults (domain.md section 5.3)',
+ 'decentwork method; anchored on Time Doctor / Upwork / Hubstaff defaults (docs/method.md, monitoring)',
  'PROPOSAL: band 0 (none) up to this'),
 ('default', 'sph_band_1_max', 2, 'screenshots per tracked hour', '1970-01-01',
- 'decentwork method; domain.md section 5.3', 'PROPOSAL: band 1 (low) up to this'),
+ 'decentwork method; docs/method.md, monitoring', 'PROPOSAL: band 1 (low) up to this'),
 ('default', 'sph_band_2_max', 6, 'screenshots per tracked hour', '1970-01-01',
  'decentwork method; Upwork work diary: one screenshot per 10-minute cell',
  'PROPOSAL: band 2 (medium) up to this'),
 ('default', 'sph_band_3_max', 18, 'screenshots per tracked hour', '1970-01-01',
- 'decentwork method; domain.md section 5.3',
+ 'decentwork method; docs/method.md, monitoring',
  'PROPOSAL: band 3 (high) up to this; above is band 4 (very high)'),
 ('default', 'webcam_any_band', 4, 'monitoring band', '1970-01-01',
- 'decentwork method; Upwork webcam rare/opt-in, Time Doctor 1 per 10 min (domain.md section 5.2)',
+ 'decentwork method; Upwork webcam rare/opt-in, Time Doctor 1 per 10 min (docs/method.md, monitoring)',
  'PROPOSAL: any webcam capture puts the source in this band'),
 ('default', 'human_review_response_max', 14, 'days', '2024-12-01',
  'Directive (EU) 2024/2831 (Platform Work Directive) Art. 11, https://eur-lex.europa.eu/eli/dir/2024/2831/oj',
@@ -125,5 +125,5 @@ VALUES
 ('default', 'pwd_transposition_date', 20261202, 'date yyyymmdd', '2024-12-01',
  'Directive (EU) 2024/2831 Art. 29', '[V]'),
 ('default', 'mturk_closure_date', 20260930, 'date yyyymmdd', '1970-01-01',
- 'AWS Mechanical Turk documentation banner (domain.md section 0)', '[V]')
+ 'AWS Mechanical Turk documentation banner', '[V]')
 ON CONFLICT (threshold_set, name, valid_from) DO NOTHING;

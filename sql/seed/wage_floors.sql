@@ -12,7 +12,7 @@
 -- annual amount so the monthly figure matches the annual pay.
 --
 -- Verification (see `note`): [V] = checked against the source in
--- reference/domain.md section 6; "verify" = best known figure, from memory,
+-- docs/method.md and each row's citation; "verify" = best known figure, from memory,
 -- to check against the official source named in `source` before relying
 -- on it.
 --
@@ -38,7 +38,7 @@ FROM (VALUES
  '[V] National Living Wage, age 21+'),
 ('GB', '', 'minimum', 12.71, 'GBP', 'hour', 1, '2026-04-01',
  'GOV.UK National Minimum Wage and National Living Wage rates (April 2026); https://www.mondaq.com/uk/employee-rights-labour-relations/1725980/new-national-minimum-wage-rates-for-april-2026',
- '[V] figure, age 21+; verify the start day (domain.md cites 6 Apr 2026; statutory upratings start 1 April)'),
+ '[V] figure, age 21+; verify the start day (some sources cite 6 Apr 2026; statutory upratings start 1 April)'),
 ('GB', '', 'living', 12.60, 'GBP', 'hour', 1, '2024-10-23',
  'Living Wage Foundation, Real Living Wage 2024/25, https://www.livingwage.org.uk/what-real-living-wage',
  'verify: voluntary Real Living Wage outside London, announced Living Wage Week 2024'),
