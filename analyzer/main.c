@@ -43,7 +43,8 @@ static const char usage_text[] =
     "  --log-level LEVEL    debug, info (default), warn or error\n"
     "  -h, --help           this text\n"
     "\n"
-    "Exit codes: 0 done, 1 failed, 2 usage or configuration error.\n"
+    "Exit codes: 0 done, 1 failed, 2 usage or configuration error,\n"
+    "3 a shard is running elsewhere (run it again).\n"
     "Method version " DW_METHOD_VERSION ".\n";
 
 struct args {
@@ -134,19 +135,6 @@ static int parse_args(int argc, char **argv, struct args *a)
     return 0;
 }
 
-static int exit_for(enum dw_status st)
-{
-    switch (st) {
-    case DW_OK:
-        return DW_EXIT_OK;
-    case DW_ERR_USAGE:
-    case DW_ERR_CONFIG:
-        return DW_EXIT_USAGE;
-    default:
-        return DW_EXIT_FAILED;
-    }
-}
-
 static int cmd_run(PGconn *conn, const struct args *a, const char *currency)
 {
     struct dw_run_opts o;
@@ -173,7 +161,7 @@ static int cmd_run(PGconn *conn, const struct args *a, const char *currency)
     st = dw_run(conn, &o, &r, &err);
     if (st != DW_OK) {
         dw_log_error("analyze", &err);
-        return exit_for(st);
+        return (int)dw_exit_code(st);
     }
     if (o.shard.n > 0) {
         char k[16];
@@ -236,7 +224,7 @@ static int cmd_report(PGconn *conn, const struct args *a)
     st = dw_report_write(conn, &o, f, a->output, &err);
     if (st != DW_OK) {
         dw_log_error("report", &err);
-        return exit_for(st);
+        return (int)dw_exit_code(st);
     }
     return fflush(stdout) == 0 ? DW_EXIT_OK : DW_EXIT_FAILED;
 }
@@ -303,7 +291,7 @@ int main(int argc, char **argv)
     currency = cfg.report_currency ? cfg.report_currency : "USD";
     if (dw_db_connect(url, "dw-analyze", &conn, &err) != DW_OK) {
         dw_log_error("analyze", &err);
-        rc = exit_for(err.code == DW_OK ? DW_ERR_DB : err.code);
+        rc = (int)dw_exit_code(err.code == DW_OK ? DW_ERR_DB : err.code);
         goto out;
     }
     if (strcmp(a.command, "run") == 0)

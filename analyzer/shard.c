@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pseudonym.h"
+
 /* A decimal number of at most 4 digits (DW_SHARD_MAX has 4) at *p;
  * advances *p. -1 when there is none or it is longer. */
 static int number(const char **p)
@@ -50,17 +52,6 @@ const char *dw_shard_format(const struct dw_shard *s, char *buf, size_t cap)
     return buf;
 }
 
-static int hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int dw_shard_of(const char *worker_key, int n)
 {
     uint32_t v = 0;
@@ -68,7 +59,7 @@ int dw_shard_of(const char *worker_key, int n)
     if (worker_key == NULL || n < 1 || n > DW_SHARD_MAX)
         return -1;
     for (int i = 0; i < 8; i++) {
-        int d = hex(worker_key[i]);
+        int d = dw_hex_digit(worker_key[i]);
         if (d < 0)
             return -1;
         v = v << 4 | (uint32_t)d;

@@ -58,21 +58,6 @@ static int worst(int a, int b)
     return rank(b) > rank(a) ? b : a;
 }
 
-static int exit_for(enum dw_status st)
-{
-    switch (st) {
-    case DW_OK:
-        return DW_EXIT_OK;
-    case DW_ERR_CONFIG:
-    case DW_ERR_USAGE:
-        return DW_EXIT_USAGE;
-    case DW_ERR_THROTTLED:
-        return DW_EXIT_PARTIAL;
-    default:
-        return DW_EXIT_FAILED;
-    }
-}
-
 struct args {
     const char *config;
     const char *source;
@@ -210,7 +195,7 @@ static int run_source(const struct dw_source_config *src, const struct args *a,
     };
     enum dw_status st = dw_sync_source(src, &o, &res, &err);
     /* dw_sync_source logged its summary (with the error) already. */
-    return exit_for(st);
+    return (int)dw_exit_code(st);
 }
 
 int main(int argc, char **argv)

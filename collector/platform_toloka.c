@@ -143,17 +143,6 @@ static enum dw_status toloka_prepare(const struct dw_platform_ctx *ctx,
     return DW_OK;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The id_gt the request carries (decoded into out), or "" on page one. */
 static void current_cursor(const char *url, char *out, size_t n)
 {
@@ -163,8 +152,8 @@ static void current_cursor(const char *url, char *out, size_t n)
     if (!p)
         return;
     for (p += 7; *p && *p != '&' && k + 1 < n; p++) {
-        int hi = *p == '%' ? hexval(p[1]) : -1;
-        int lo = hi >= 0 ? hexval(p[2]) : -1;
+        int hi = *p == '%' ? dw_hex_digit(p[1]) : -1;
+        int lo = hi >= 0 ? dw_hex_digit(p[2]) : -1;
         if (lo >= 0) {
             out[k++] = (char)(hi << 4 | lo);
             p += 2;

@@ -9,6 +9,7 @@
 
 #include "dwtime.h"
 #include "log.h"
+#include "pseudonym.h"
 
 #define COPY_CHUNK (64 * 1024)
 
@@ -496,17 +497,6 @@ static int octal(char c)
     return c >= '0' && c <= '7' ? c - '0' : -1;
 }
 
-static int hexdig(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * Unescapes one field in place, up to '\t' or NUL; returns where it ended
  * and the byte found there (before the field's own NUL may cover it).
@@ -553,12 +543,12 @@ static char *unescape_field(char *p, char **field, char *term)
             p++;
             break;
         case 'x':
-            if (hexdig(p[1]) >= 0) {
-                int v = hexdig(p[1]);
+            if (dw_hex_digit(p[1]) >= 0) {
+                int v = dw_hex_digit(p[1]);
 
                 p += 2;
-                if (hexdig(*p) >= 0)
-                    v = v * 16 + hexdig(*p++);
+                if (dw_hex_digit(*p) >= 0)
+                    v = v * 16 + dw_hex_digit(*p++);
                 *w++ = (char)v;
             } else {
                 *w++ = *p++;

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "dwtime.h"
+#include "pseudonym.h"
 
 static enum dw_log_level g_level = DW_LOG_INFO;
 static enum dw_log_format g_format = DW_LOG_LOGFMT;
@@ -122,17 +123,6 @@ const char *dw_log_quote(const char *s, char *out, size_t n)
     return out;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Appends bytes [p, p+n) as the inside of a JSON string. */
 static void json_escape(struct dw_buf *b, const char *p, size_t n)
 {
@@ -180,8 +170,10 @@ static void logfmt_value(const char **pp, struct dw_buf *val)
                 dw_buf_putc(val, '\r');
             else if (*p == 't')
                 dw_buf_putc(val, '\t');
-            else if (*p == 'x' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-                dw_buf_putc(val, (char)(hexval(p[1]) * 16 + hexval(p[2])));
+            else if (*p == 'x' && dw_hex_digit(p[1]) >= 0 &&
+                     dw_hex_digit(p[2]) >= 0) {
+                dw_buf_putc(
+                    val, (char)(dw_hex_digit(p[1]) * 16 + dw_hex_digit(p[2])));
                 p += 2;
             } else
                 dw_buf_putc(val, *p);

@@ -16,6 +16,9 @@
 enum dw_status dw_hmac_sha256_hex(const void *key, size_t key_len,
                                   const void *data, size_t data_len, char *out);
 
+/* The value of one hex digit (either case), or -1 for any other char. */
+int dw_hex_digit(char c);
+
 /* Lower-hex SHA-256 of data into out[DW_PSEUDONYM_HEX]. */
 void dw_sha256_hex(const void *data, size_t len, char *out);
 

@@ -161,6 +161,19 @@ static void requires_at_least_sixteen_bytes_of_key(void **state)
     unsetenv(DW_PSEUDONYM_ENV);
 }
 
+/* '0'..'9' are 0..9, 'a'..'f' and 'A'..'F' are 10..15, the rest -1. */
+static void reads_hex_digits_of_either_case(void **state)
+{
+    (void)state;
+    assert_int_equal(dw_hex_digit('0'), 0);
+    assert_int_equal(dw_hex_digit('9'), 9);
+    assert_int_equal(dw_hex_digit('a'), 10);
+    assert_int_equal(dw_hex_digit('F'), 15);
+    assert_int_equal(dw_hex_digit('g'), -1);
+    assert_int_equal(dw_hex_digit('/'), -1);
+    assert_int_equal(dw_hex_digit('\0'), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +186,7 @@ int main(void)
         cmocka_unit_test(refuses_an_empty_worker_id),
         cmocka_unit_test(uses_the_demo_key_only_in_demo_mode_when_unset),
         cmocka_unit_test(requires_at_least_sixteen_bytes_of_key),
+        cmocka_unit_test(reads_hex_digits_of_either_case),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
